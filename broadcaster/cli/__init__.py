@@ -1,0 +1,55 @@
+"""The ``broadcaster`` command: one click group, one module per area of the flow."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from broadcaster import __version__
+from broadcaster.errors import BroadcasterError
+from broadcaster.cli.context import StationContext
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(file_okay=False), envvar="BROADCASTER_HOME",
+              help="Thư mục của đài (station home). Mặc định: BROADCASTER_HOME hoặc "
+                   "~/.local/share/broadcaster (Windows: %LOCALAPPDATA%\\broadcaster).")
+@click.version_option(__version__, prog_name="broadcaster")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None) -> None:
+    """Hệ thống đài truyền thanh cấp xã: bản tin, đọc tự động, duyệt, phát sóng, báo cáo.
+
+    Station system for Vietnamese commune radio.
+    """
+    ctx.obj = StationContext(home)
+
+
+def _register() -> None:
+    from broadcaster.cli import station, reading
+
+    for module in (station, reading):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    """Run the CLI, turning project errors into one Vietnamese line and exit status 1."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        cli.main(standalone_mode=False, prog_name="broadcaster")
+    except click.exceptions.Abort:
+        click.echo("Đã hủy.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except BroadcasterError as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(1)
+    except SystemExit:
+        raise

@@ -1,0 +1,3 @@
+"""CLI for the station itself (filled in by the foundation work)."""
+
+COMMANDS: list = []

@@ -1,0 +1,161 @@
+"""Station settings: one declarative table, read from broadcaster.toml and the environment.
+
+Precedence (last wins): the defaults below, ``<home>/broadcaster.toml``, then environment variables
+``BROADCASTER_<NAME>`` with dots turned into underscores (``web.port`` -> ``BROADCASTER_WEB_PORT``).
+In the TOML file a setting ``web.port`` is written ``port = 8080`` under ``[web]``.
+Every setting is documented in docs/settings.md; a test keeps that file complete.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from broadcaster.errors import ConfigError
+
+CONFIG_FILE = "broadcaster.toml"
+ENV_PREFIX = "BROADCASTER_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    kind: str = "str"  # str, int, float, bool, list, choice
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database_url", "", "SQLAlchemy database URL. Empty means SQLite in the station home "
+            "(station.db). Example: postgresql+psycopg://radio:secret@localhost/radio."),
+    Setting("station", "main", "Code of the station this process serves (a database may hold many "
+            "stations; each playout daemon serves one)."),
+    Setting("log_level", "INFO", "Logging level.", "choice",
+            ("DEBUG", "INFO", "WARNING", "ERROR")),
+    Setting("web.host", "127.0.0.1", "Address the web page listens on. 0.0.0.0 exposes it to the "
+            "commune LAN (a warning is printed)."),
+    Setting("web.port", 8080, "Port of the web page.", "int", minimum=1),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def default_home() -> Path:
+    """Return the station home used when neither --home nor BROADCASTER_HOME is given."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "broadcaster"
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "broadcaster"
+
+
+def resolve_home(home: str | os.PathLike | None) -> Path:
+    """Pick the station home: the explicit argument, else BROADCASTER_HOME, else the default."""
+    if home:
+        return Path(home).expanduser().resolve()
+    env = os.environ.get(ENV_PREFIX + "HOME")
+    return Path(env).expanduser().resolve() if env else default_home()
+
+
+def _coerce(setting: Setting, raw: Any, origin: str) -> Any:
+    def fail(expected: str) -> ConfigError:
+        return ConfigError(f"Lỗi cấu hình ({origin}): '{setting.name}' {expected}, "
+                           f"nhận được {raw!r}.")
+
+    kind = setting.kind
+    if kind == "int":
+        if isinstance(raw, bool):
+            raise fail("phải là số nguyên")
+        try:
+            value: Any = int(raw)
+        except (TypeError, ValueError):
+            raise fail("phải là số nguyên") from None
+    elif kind == "float":
+        if isinstance(raw, bool):
+            raise fail("phải là số")
+        try:
+            value = float(str(raw).replace(",", "."))
+        except (TypeError, ValueError):
+            raise fail("phải là số") from None
+    elif kind == "bool":
+        if isinstance(raw, bool):
+            value = raw
+        elif str(raw).strip().lower() in ("1", "true", "yes", "on", "co", "có"):
+            value = True
+        elif str(raw).strip().lower() in ("0", "false", "no", "off", "khong", "không"):
+            value = False
+        else:
+            raise fail("phải là true hoặc false")
+    elif kind == "list":
+        if isinstance(raw, str):
+            value = [part.strip() for part in raw.split(",") if part.strip()]
+        elif isinstance(raw, list) and all(isinstance(x, str) for x in raw):
+            value = list(raw)
+        else:
+            raise fail("phải là danh sách chữ (ví dụ [\"espeak\"])")
+    else:
+        if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
+            raise fail("phải là chữ")
+        value = str(raw)
+        if kind == "choice" and value not in setting.choices:
+            raise fail("phải là một trong " + ", ".join(setting.choices))
+    if setting.minimum is not None and value < setting.minimum:
+        raise fail(f"không được nhỏ hơn {setting.minimum:g}")
+    return value
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        name = prefix + key
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings of one station home."""
+
+    home: Path
+    values: Mapping[str, Any]
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    @property
+    def database_url(self) -> str:
+        return self.values["database_url"] or f"sqlite:///{self.home / 'station.db'}"
+
+
+def load_settings(home: str | os.PathLike | None = None,
+                  environ: Mapping[str, str] | None = None,
+                  read_file: Callable[[Path], bytes] = Path.read_bytes) -> Settings:
+    """Resolve the station home and read its settings, raising ConfigError on any bad value."""
+    environ = os.environ if environ is None else environ
+    root = resolve_home(home)
+    values = {s.name: s.default for s in SETTINGS}
+    path = root / CONFIG_FILE
+    if path.is_file():
+        try:
+            table = tomllib.loads(read_file(path).decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"Lỗi cấu hình ({path}): tệp TOML không hợp lệ: {exc}.") from None
+        for name, raw in _flatten(table).items():
+            setting = _BY_NAME.get(name)
+            if setting is None:
+                raise ConfigError(f"Lỗi cấu hình ({path}): không có thiết lập nào tên '{name}'.")
+            values[name] = _coerce(setting, raw, str(path))
+    for setting in SETTINGS:
+        env_name = ENV_PREFIX + setting.name.upper().replace(".", "_")
+        if env_name in environ:
+            values[setting.name] = _coerce(setting, environ[env_name], env_name)
+    return Settings(root, values)
