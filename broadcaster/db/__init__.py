@@ -1,0 +1,1 @@
+"""Storage: the data model, the engine with its SQLite pragmas, and migrations."""

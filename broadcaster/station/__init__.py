@@ -1,0 +1,1 @@
+"""The station itself: its identity, topics, slots and users."""
