@@ -27,9 +27,9 @@ def cli(ctx: click.Context, home: str | None) -> None:
 
 
 def _register() -> None:
-    from broadcaster.cli import station, reading
+    from broadcaster.cli import reading, server, station
 
-    for module in (station, reading):
+    for module in (station, reading, server):
         for command in module.COMMANDS:
             cli.add_command(command)
 

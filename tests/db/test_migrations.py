@@ -1,0 +1,118 @@
+from datetime import date, datetime, timezone
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DatabaseError
+
+from broadcaster.db.engine import make_engine, make_sessionmaker
+from broadcaster.db.migrate import alembic_config, is_current, upgrade
+from broadcaster.db.models import AsRun, AsRunStatus, AuditEvent, Base, Station, Trigger
+
+# Tables owned through a parent row that carries the station id.
+CHILD_TABLES = {"user_role": "user", "plan_item": "day_plan"}
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+    yield engine
+    engine.dispose()
+
+
+def test_upgrade_from_empty_to_head_matches_the_models(engine):
+    assert not is_current(engine)
+    upgrade(engine)
+    assert is_current(engine)
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
+                                Base.metadata)
+    assert diff == []
+
+
+def test_downgrade_to_base_and_back(engine):
+    upgrade(engine)
+    command.downgrade(alembic_config(engine), "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    upgrade(engine)
+    assert "as_run" in inspect(engine).get_table_names()
+
+
+def test_every_station_owned_table_has_a_station_id(engine):
+    upgrade(engine)
+    inspector = inspect(engine)
+    for table in Base.metadata.tables:
+        columns = {c["name"] for c in inspector.get_columns(table)}
+        if table == "station":
+            continue
+        if table in CHILD_TABLES:
+            referred = {fk["referred_table"] for fk in inspector.get_foreign_keys(table)}
+            assert CHILD_TABLES[table] in referred
+        else:
+            assert "station_id" in columns, table
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(engine):
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def _station(session) -> Station:
+    station = Station(code="s", name="Đài", commune="Lệ Xá", province="Hưng Yên",
+                      ident_text="Đây là...", closing_text="Hết.")
+    session.add(station)
+    session.flush()
+    return station
+
+
+def test_as_run_is_append_only_and_closes_once(engine):
+    upgrade(engine)
+    sessions = make_sessionmaker(engine)
+    now = datetime(2024, 3, 1, 23, 0, tzinfo=timezone.utc)
+    with sessions() as session:
+        station = _station(session)
+        row = AsRun(station_id=station.id, kind="slot", trigger=Trigger.SCHEDULE,
+                    status=AsRunStatus.STARTED, air_date=date(2024, 3, 2), started_at=now)
+        session.add(row)
+        session.commit()
+        row.status, row.ended_at = AsRunStatus.PLAYED, now  # closing an open row is allowed
+        session.commit()
+        row.status = AsRunStatus.FAILED
+        with pytest.raises(DatabaseError, match="closed"):
+            session.commit()
+        session.rollback()
+        session.delete(session.get(AsRun, row.id))
+        with pytest.raises(DatabaseError, match="append-only"):
+            session.commit()
+
+
+def test_audit_events_cannot_be_changed_or_deleted(engine):
+    upgrade(engine)
+    sessions = make_sessionmaker(engine)
+    with sessions() as session:
+        station = _station(session)
+        event = AuditEvent(station_id=station.id, actor="admin", action="plan.approve",
+                           object_type="day_plan", object_id=1)
+        session.add(event)
+        session.commit()
+        event.comment = "sửa lại"
+        with pytest.raises(DatabaseError, match="append-only"):
+            session.commit()
+        session.rollback()
+        session.delete(event)
+        with pytest.raises(DatabaseError, match="append-only"):
+            session.commit()
+
+
+def test_datetimes_come_back_aware_in_utc(engine):
+    upgrade(engine)
+    sessions = make_sessionmaker(engine)
+    with sessions() as session:
+        station = _station(session)
+        session.commit()
+        session.expire_all()
+        assert session.get(Station, station.id).created_at.tzinfo == timezone.utc
