@@ -41,6 +41,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web.host", "127.0.0.1", "Address the web page listens on. 0.0.0.0 exposes it to the "
             "commune LAN (a warning is printed)."),
     Setting("web.port", 8080, "Port of the web page.", "int", minimum=1),
+    Setting("planning.unapproved", "skip", "What airs in a slot whose newest plan version is not "
+            "approved: skip (nothing) or last-approved (the newest version that was approved).",
+            "choice", ("skip", "last-approved")),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -1,0 +1,1 @@
+"""The broadcast day: slot plans, capacity, versions and approval."""
