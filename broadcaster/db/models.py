@@ -310,3 +310,6 @@ class LexiconEntry(Base):
     reading: Mapped[str] = mapped_column(String(300))
     note: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+
+import broadcaster.db.playout_models  # noqa: E402,F401  (playout tables join the metadata)
