@@ -1,0 +1,97 @@
+"""Turn written bulletin text into what the announcer says (see docs/reading.md)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from broadcaster.reading.lexicon import Lexicon
+from broadcaster.reading.model import DIALECTS, Explanation
+from broadcaster.reading.numbers import NORTH, number_words
+from broadcaster.reading.numeric import handle_number
+from broadcaster.reading.orthography import COMBINING, clean_input
+from broadcaster.reading.scan import Scan
+from broadcaster.reading.symbols import handle_symbol
+from broadcaster.reading.words import handle_word
+
+_W = rf"(?:[^\W_]|[{COMBINING}])"  # a letter or digit, or a mark attached to one
+_TOKEN = re.compile(rf"(?P<num>[0-9])|(?P<word>[^\W\d_]{_W}*(?:[&/.\-][^\W_]{_W}*)*)|(?P<sym>[^\w\s]|_)")
+_BLANKS = re.compile(r"[^\S\n]+")
+_SPACE_BEFORE_PUNCT = re.compile(r" (?=[,.;:!?…)\]])")
+_GLUED_PUNCT = re.compile(r"([,.;:!?])(?=[^\W\d_])")
+_LINE_EDGES = re.compile(r" ?\n ?")
+_PLAIN_READING = re.compile(r"[^\W\d_]+(?:[ ,\-]+[^\W\d_]+)*")
+
+
+def _tidy(text: str) -> str:
+    text = unicodedata.normalize("NFC", text.lower())
+    text = _BLANKS.sub(" ", text)
+    text = _SPACE_BEFORE_PUNCT.sub("", text)
+    text = _GLUED_PUNCT.sub(r"\1 ", text)
+    return _LINE_EDGES.sub("\n", text).strip(" ")
+
+
+class Normalizer:
+    """A reusable normalizer for one lexicon (the shipped default plus station entries)."""
+
+    def __init__(self, lexicon: Lexicon | None = None):
+        self.lexicon = lexicon if lexicon is not None else Lexicon.default()
+        # Station readings are typed by operators ("ép 0", "COVID 19"): read them once, so a
+        # reading never brings digits or acronyms back into the spoken text.
+        self._station_readings: dict[str, str] = {}
+        base = Lexicon.default()
+        for key, reading in self.lexicon.station_entries.items():
+            if not _PLAIN_READING.fullmatch(reading):
+                self._station_readings[key] = _run(reading, base, {}, "north").text
+
+    def explain(self, text: str, dialect: str = "north") -> Explanation:
+        """Return the spoken text with every replacement and every unreadable token."""
+        return _run(text, self.lexicon, self._station_readings, dialect)
+
+    def normalize(self, text: str, dialect: str = "north") -> str:
+        """Return the spoken text."""
+        return _run(text, self.lexicon, self._station_readings, dialect).text
+
+
+def _run(text: str, lexicon: Lexicon, station_readings: dict[str, str], dialect: str) -> Explanation:
+    words = number_words(dialect) if dialect != "north" else NORTH
+    src = clean_input(text)
+    scan = Scan(src, words, lexicon, station_readings)
+    pos = 0
+    search = _TOKEN.search
+    while True:
+        m = search(src, pos)
+        if m is None:
+            break
+        kind = m.lastgroup
+        if kind == "word":
+            pos = handle_word(scan, m.start(), m.end())
+        elif kind == "num":
+            pos = handle_number(scan, m.start())
+        else:
+            pos = handle_symbol(scan, m.start())
+    spoken = _tidy(scan.finish())
+    return Explanation(src, spoken, dialect, tuple(scan.replacements), tuple(scan.unreadable))
+
+
+@lru_cache(maxsize=8)
+def _normalizer_for(lexicon: Lexicon | None) -> Normalizer:
+    return Normalizer(lexicon)
+
+
+def _check_dialect(dialect: str) -> None:
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown dialect {dialect!r}: expected one of {', '.join(DIALECTS)}")
+
+
+def explain(text: str, *, dialect: str = "north", lexicon: Lexicon | None = None) -> Explanation:
+    """Normalize `text` and say how: replacements and unreadable tokens with their spans."""
+    _check_dialect(dialect)
+    return _normalizer_for(lexicon).explain(text, dialect)
+
+
+def normalize(text: str, *, dialect: str = "north", lexicon: Lexicon | None = None) -> str:
+    """Return what a (Northern by default) announcer says for `text`."""
+    _check_dialect(dialect)
+    return _normalizer_for(lexicon).explain(text, dialect).text

@@ -1,0 +1,228 @@
+"""Everything that starts with a digit: document codes, phones, numbers, units, ranges.
+
+`handle_number` tries the rules in order at one position; the first that applies wins. A rule
+accounts for the whole run of digits and separators it starts, so "1,2,3" is never read as a
+decimal followed by stray digits. Whatever no rule recognises is still read, part by part, and
+reported.
+"""
+
+from __future__ import annotations
+
+import re
+
+from broadcaster.reading import dates
+from broadcaster.reading import numbers as N
+from broadcaster.reading.dates import TAIL
+from broadcaster.reading.scan import UPPER, Parsed, Piece, Scan, context_before, cue
+from broadcaster.reading.units import unit_after
+
+_CODE = rf"[{UPPER}][^\W_]*(?:[-./&][^\W_]+)*"
+_DOC_RE = re.compile(
+    rf"(?P<n>[0-9]+)(?:/(?P<y>(?:19|20)[0-9]{{2}}))?[ \t]*/[ \t]*(?P<code>{_CODE})"
+)
+_PARTY_DOC_RE = re.compile(rf"(?P<n>[0-9]+)-(?P<code>[{UPPER}][^\W_]*/{_CODE})")
+
+
+def doc_code(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
+    """184/KH-UBND → the number; 01/2023/QĐ-UBND → number and year; 28-CT/TU → the number.
+
+    The type/issuer symbol is dropped: the sentence already names the document.
+    """
+    src = scan.src
+    m = _DOC_RE.match(src, pos) or _PARTY_DOC_RE.match(src, pos)
+    if m is None:
+        return None
+    digits = m.group("n")
+    number = N.read_digits(digits) if len(digits) > N.MAX_CARDINAL_DIGITS else N.read_int(int(digits), scan.words)
+    pieces = [Piece(pos, m.end("n"), number, "doc_number")]
+    year = m.groupdict().get("y")
+    if year:
+        pieces.append(Piece(m.end("n"), m.end("y"), "năm " + N.read_int(int(year), scan.words), "year"))
+    pieces.append(Piece(pieces[-1].end, m.end(), "", "doc_code"))
+    return Parsed(m.end(), pieces, "code")
+
+
+_PHONE_RE = re.compile(r"0[0-9]{2,4}(?:[ .\-][0-9]{2,4}){1,4}(?![0-9])|0[0-9]{7,10}(?![0-9])")
+_HOTLINE_RE = re.compile(r"1[89]00(?:[ .\-]?[0-9]{2,4}){1,3}(?![0-9])")
+_DIGIT_RUN = re.compile(r"[0-9]+")
+
+
+def phone(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
+    """0221.3555.666, 0912 345 678, 1800 1091 → read digit by digit."""
+    src = scan.src
+    m = _PHONE_RE.match(src, pos) or _HOTLINE_RE.match(src, pos)
+    if m is None:
+        return None
+    digits = "".join(_DIGIT_RUN.findall(m.group()))
+    if not 8 <= len(digits) <= 12:
+        return None
+    return Parsed(m.end(), [Piece(pos, m.end(), N.read_digits(digits), "phone")], "phone")
+
+
+def _with_unit(scan: Scan, pos: int, end: int, reading: str, rule: str, value: int | None) -> Parsed:
+    unit_pieces, new_end = unit_after(scan.src, end)
+    return Parsed(new_end, [Piece(pos, end, reading, rule), *unit_pieces], "number", value)
+
+
+_DECIMAL_RE = re.compile(rf"(?P<i>[0-9]{{1,3}}(?:\.[0-9]{{3}})+|[0-9]+),(?P<f>[0-9]+){TAIL}")
+
+
+def decimal(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
+    """12,5 → mười hai phẩy năm; 1.234,56 likewise (Vietnamese marks)."""
+    m = _DECIMAL_RE.match(scan.src, pos)
+    if m is None:
+        return None
+    integer = m.group("i").replace(".", "")
+    reading = N.read_decimal(integer, m.group("f"), scan.words)
+    return _with_unit(scan, pos, m.end(), reading, "decimal", None)
+
+
+_THOUSANDS_RE = re.compile(rf"[1-9][0-9]{{0,2}}(?:\.[0-9]{{3}})+{TAIL}")
+
+
+def thousands(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
+    """1.125 → một nghìn một trăm hai mươi lăm; 2.050.000 → hai triệu không trăm năm mươi nghìn."""
+    m = _THOUSANDS_RE.match(scan.src, pos)
+    if m is None:
+        return None
+    digits = m.group().replace(".", "")
+    value = int(digits) if len(digits) <= N.MAX_CARDINAL_DIGITS else None
+    return _with_unit(scan, pos, m.end(), N.read_number(digits, scan.words), "cardinal", value)
+
+
+_VERSION_RE = re.compile(rf"[0-9]+(?:\.[0-9]+)+{TAIL}")
+
+
+def _part(digits: str, words: N.NumberWords) -> str:
+    return N.read_digits(digits) if len(digits) > 1 and digits[0] == "0" else N.read_number(digits, words)
+
+
+def version(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
+    """4.0 → bốn chấm không; 1.1 (a heading number) → một chấm một."""
+    m = _VERSION_RE.match(scan.src, pos)
+    if m is None:
+        return None
+    reading = " chấm ".join(_part(p, scan.words) for p in m.group().split("."))
+    return Parsed(m.end(), [Piece(pos, m.end(), reading, "version")], "other")
+
+
+_BLOB_RE = re.compile(r"[0-9]+(?:[.,/:][0-9]+)+")
+_SEPARATOR_WORDS = {".": "chấm", ",": "phẩy", "/": "trên", ":": "hai chấm"}
+_SPLIT_BLOB = re.compile(r"([.,/:])")
+
+
+def number_blob(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
+    """1,2,3 → một, hai, ba; anything else (12/34/56) is read part by part and reported."""
+    m = _BLOB_RE.match(scan.src, pos)
+    if m is None:
+        return None
+    parts = _SPLIT_BLOB.split(m.group())
+    numbers, seps = parts[0::2], set(parts[1::2])
+    words = scan.words
+    if seps == {","}:
+        reading = ", ".join(N.read_number(p, words) for p in numbers)
+        return Parsed(m.end(), [Piece(pos, m.end(), reading, "number_list")], "other")
+    if seps == {":"} and len(numbers) == 2:
+        reading = f"{N.read_number(numbers[0], words)} trên {N.read_number(numbers[1], words)}"
+        return Parsed(m.end(), [Piece(pos, m.end(), reading, "ratio")], "other")
+    reading = " ".join(N.read_number(p, words) if i % 2 == 0 else _SEPARATOR_WORDS[p] for i, p in enumerate(parts))
+    return Parsed(m.end(), [Piece(pos, m.end(), reading, "digits")], "other",
+                  flags=((pos, m.end(), "digits_pattern", reading),))
+
+
+_HOTLINE_CUE = cue(r"gọi|tổng đài|đường dây nóng|hotline|điện thoại|đt|sđt|fax",
+                   gap=r"(?:\s+(?:ngay|đến|tới|cho|vào|số|điện thoại|khẩn cấp))*\s*:?\s*")
+_SO_CUE = cue("số", gap=r"\s*:?\s*")
+_DOC_BEFORE_SO = cue(
+    "kế hoạch|quyết định|nghị quyết|nghị định|công văn|thông báo|chỉ thị|thông tư|luật|tờ trình|"
+    "báo cáo|hướng dẫn|văn bản|biên bản|giấy|hồ sơ|nhà|phòng|điều|khoản|thôn|xóm|tổ|đội|khu|lô|"
+    "thửa|tuyến|đường|quốc lộ|tỉnh lộ|xe|ghế|bàn|câu|trang|kỳ|tập|chương trình|đề án|dự án|"
+    "công điện|chuyên đề|mục|phụ lục|lớp|trường|bằng|mẫu",
+    gap=r"\s+số\s*:?\s*",
+)
+_EMERGENCY_LIST = re.compile(r"11[1-5][ \t]*(?:[,;/]|và|hoặc|hay)[ \t]*\Z", re.IGNORECASE)
+_ORDINAL_CUE = cue("thứ")
+_RANK_CUE = cue("giải|hạng")
+_HOUR_WORD_CUE = cue("giờ")
+_MINUTE_WORD = re.compile(r"[ \t]*phút(?![^\W\d_])", re.IGNORECASE)
+_INT_RE = re.compile(r"[0-9]+")
+
+
+def _is_emergency(digits: str, before: str) -> bool:
+    if _HOTLINE_CUE.search(before):
+        return len(digits) >= 3
+    if digits in ("111", "112", "113", "114", "115"):
+        if _SO_CUE.search(before) and not _DOC_BEFORE_SO.search(before):
+            return True
+        return _EMERGENCY_LIST.search(before) is not None
+    return False
+
+
+def integer(scan: Scan, pos: int, hint: str | None) -> Parsed:
+    """A plain integer, read by its context: số 114, thứ 4, tháng 4, giải 2, or a count with a unit."""
+    src, words = scan.src, scan.words
+    m = _INT_RE.match(src, pos)
+    digits, end = m.group(), m.end()
+    before = context_before(src, pos)
+    if _is_emergency(digits, before):
+        return Parsed(end, [Piece(pos, end, N.read_digits(digits), "emergency")], "phone")
+    if len(digits) > N.MAX_CARDINAL_DIGITS:
+        return Parsed(end, [Piece(pos, end, N.read_digits(digits), "digits")], "other")
+    value = int(digits)
+    if hint == "ordinal" or _ORDINAL_CUE.search(before):
+        reading = N.read_ordinal(value, words)
+        if hint == "ordinal":
+            reading = "thứ " + reading
+        return Parsed(end, [Piece(pos, end, reading, "ordinal")], "ordinal", value)
+    if _RANK_CUE.search(before):
+        return Parsed(end, [Piece(pos, end, N.read_rank(value, words), "ordinal")], "ordinal", value)
+    if 1 <= value <= 12 and (hint == "month" or MONTH_CUE.search(before)):
+        reading = N.read_month(value, words)
+        if hint == "month":
+            reading = "tháng " + reading
+        return Parsed(end, [Piece(pos, end, reading, "month")], "month", value)
+    if value == 0 and _HOUR_WORD_CUE.search(before):
+        # "14 giờ 00 (phút)" is said "mười bốn giờ".
+        minute = _MINUTE_WORD.match(src, end)
+        return Parsed(minute.end() if minute else end, [Piece(pos, minute.end() if minute else end, "", "time")],
+                      "other")
+    rule = "digits" if len(digits) > 2 and digits[0] == "0" else "cardinal"
+    return _with_unit(scan, pos, end, N.read_number(digits, words), rule, value)
+
+
+MONTH_CUE = dates.MONTH_CUE
+_RULES = (doc_code, dates.day_range, dates.full_date, phone, dates.clock_time, dates.month_year,
+          decimal, thousands, version, dates.slash_pair, number_blob)
+_RANGEABLE = frozenset({"number", "time", "date", "month", "ordinal"})
+_RANGE_SEP = re.compile(r"[ \t]?[-–—][ \t]?(?=[0-9])")
+
+
+def parse_at(scan: Scan, pos: int, hint: str | None = None) -> Parsed:
+    for rule in _RULES:
+        parsed = rule(scan, pos, hint)
+        if parsed is not None:
+            return parsed
+    return integer(scan, pos, hint)
+
+
+def handle_number(scan: Scan, pos: int) -> int:
+    """Read the digit-led token at pos (a range "a-b" as "a đến b"); return where it ends."""
+    src = scan.src
+    parsed = parse_at(scan, pos)
+    if parsed.kind in _RANGEABLE:
+        sep = _RANGE_SEP.match(src, parsed.end)
+        if sep is not None:
+            hint = {"month": "month", "ordinal": "ordinal", "date": "date"}.get(parsed.kind)
+            right = parse_at(scan, sep.end(), hint)
+            if right.kind in _RANGEABLE:
+                pieces = list(parsed.pieces)
+                if (right.kind == "date" and parsed.kind == "number" and parsed.value is not None
+                        and 1 <= parsed.value <= 31 and not dates.NGAY_CUE.search(context_before(src, pos))):
+                    pieces[0] = pieces[0]._replace(reading="ngày " + pieces[0].reading)
+                pieces.append(Piece(sep.start(), sep.end(), "đến", "range"))
+                pieces.extend(right.pieces)
+                parsed = Parsed(right.end, pieces, right.kind, right.value, parsed.flags + right.flags)
+    scan.emit_pieces(parsed.pieces)
+    for start, end, kind, reading in parsed.flags:
+        scan.flag(start, end, kind, reading)
+    return parsed.end

@@ -1,0 +1,120 @@
+"""The state of one normalization pass: the source, the output so far and the records."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, NamedTuple
+
+from broadcaster.reading.model import Replacement, Unreadable
+from broadcaster.reading.numbers import NumberWords
+
+if TYPE_CHECKING:
+    from broadcaster.reading.lexicon import Lexicon
+
+
+class Piece(NamedTuple):
+    """A span of the source and what to say for it."""
+
+    start: int
+    end: int
+    reading: str
+    rule: str
+
+
+class Parsed(NamedTuple):
+    """What a digit-led rule read: the pieces to emit, where it ended, and what kind of thing it was."""
+
+    end: int
+    pieces: list[Piece]
+    kind: str  # number, time, date, month, ordinal, phone, code, other
+    value: int | None = None
+    flags: tuple[tuple[int, int, str, str], ...] = ()  # (start, end, unreadable kind, reading)
+
+
+class Scan:
+    """Collects the spoken text piece by piece, left to right.
+
+    Rules call `emit` for spans they replace, in increasing order; the text between replaced spans
+    is copied as it is. A space is put between two pieces that would otherwise run together
+    (39A → "ba mươi chín a").
+    """
+
+    __slots__ = ("src", "words", "lexicon", "station_readings", "pos", "out", "replacements", "unreadable")
+
+    def __init__(self, src: str, words: NumberWords, lexicon: Lexicon, station_readings: dict[str, str]):
+        self.src = src
+        self.words = words
+        self.lexicon = lexicon
+        self.station_readings = station_readings
+        self.pos = 0
+        self.out: list[str] = []
+        self.replacements: list[Replacement] = []
+        self.unreadable: list[Unreadable] = []
+
+    def _append(self, piece: str) -> None:
+        if not piece:
+            return
+        out = self.out
+        # Gaps are never next to gaps, so this only touches the edges of replaced spans.
+        if out and piece[0].isalnum() and (out[-1][-1:].isalnum() or out[-1][-1:] in ".,;:!?"):
+            out.append(" ")
+        out.append(piece)
+
+    def emit(self, start: int, end: int, reading: str, rule: str) -> None:
+        if start > self.pos:
+            self._append(self.src[self.pos:start])
+        self._append(reading)
+        self.replacements.append(Replacement(start, end, self.src[start:end], reading, rule))
+        self.pos = end
+
+    def emit_pieces(self, pieces: list[Piece] | tuple[Piece, ...]) -> None:
+        for p in pieces:
+            self.emit(p.start, p.end, p.reading, p.rule)
+
+    def at_line_start(self, pos: int) -> bool:
+        """Tell whether nothing but blanks would be said on this line before pos."""
+        gap = self.src[self.pos:pos]
+        cut = gap.rfind("\n")
+        if cut >= 0:
+            return not gap[cut + 1:].strip()
+        if gap.strip():
+            return False
+        for piece in reversed(self.out):
+            cut = piece.rfind("\n")
+            if cut >= 0:
+                return not piece[cut + 1:].strip()
+            if piece.strip():
+                return False
+        return True
+
+    def flag(self, start: int, end: int, kind: str, reading: str) -> None:
+        self.unreadable.append(Unreadable(start, end, self.src[start:end], kind, reading))
+
+    def finish(self) -> str:
+        if self.pos < len(self.src):
+            self._append(self.src[self.pos:])
+            self.pos = len(self.src)
+        return "".join(self.out)
+
+
+def context_before(src: str, pos: int, width: int = 40) -> str:
+    """Return up to `width` characters before pos (cue words are searched there)."""
+    return src[max(0, pos - width):pos]
+
+
+def cue(words: str, gap: str = r"\s*") -> re.Pattern[str]:
+    """Compile a pattern that finds one of `words` (| separated) right before a position."""
+    return re.compile(rf"(?:^|[^\w])(?:{words}){gap}\Z", re.IGNORECASE)
+
+
+def _upper_letters() -> str:
+    import unicodedata
+
+    letters = set("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ")
+    for base in "AĂÂEÊIOÔƠUƯY":
+        for mark in ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"):
+            letters.add(unicodedata.normalize("NFC", base + mark))
+    return "".join(sorted(letters))
+
+
+UPPER = _upper_letters()  # Vietnamese capital letters, for character classes

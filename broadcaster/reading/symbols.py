@@ -1,0 +1,70 @@
+"""Symbols and punctuation: kept for pauses, said in words, dropped as markup, or reported."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from broadcaster.reading import numbers as N
+from broadcaster.reading.scan import Scan
+
+# Sentence punctuation drives pauses and stays as written.
+KEEP = frozenset(".,;:!?…()[]{}\"'“”‘’«»–—-")
+SAID: dict[str, str] = {
+    "&": "và", "%": "phần trăm", "‰": "phần nghìn", "+": "cộng", "=": "bằng", "×": "nhân",
+    "÷": "chia", ">": "lớn hơn", "<": "nhỏ hơn", "≥": "lớn hơn hoặc bằng", "≤": "nhỏ hơn hoặc bằng",
+    "≈": "xấp xỉ", "±": "cộng trừ", "°": "độ", "℃": "độ xê", "@": "a còng", "$": "đô la",
+    "€": "ơ rô", "₫": "đồng", "№": "số", "§": "mục", "→": "đến", "~": "khoảng", "©": "bản quyền",
+}
+MARKUP = frozenset("*#_`|^\\•·▪▫●○■□►▶▸➢➤✓✔✗❖♦◆◇★☆")
+_MARKUP_RUN = re.compile("[" + re.escape("".join(sorted(MARKUP))) + "]+")
+_BULLET = re.compile(r"(?:[-+•*–—#>▪●○■□►▶➢✓✔❖♦◆·]+[ \t]*)+")
+_INTL_PHONE = re.compile(r"\+[0-9]{2,3}(?:[ .\-]?[0-9]{2,4}){2,5}(?![0-9])")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def handle_symbol(scan: Scan, pos: int) -> int:
+    """Read the symbol at pos; return where the symbol (run) ends."""
+    src = scan.src
+    c = src[pos]
+    if c in KEEP and c not in "-–—":
+        return pos + 1
+    if scan.at_line_start(pos):
+        m = _BULLET.match(src, pos)
+        # A line-start run of dashes, pluses, stars… is a list bullet, except "-5" and "+84…".
+        if m is not None and not (m.end() == pos + 1 and c in "-+" and src[pos + 1:pos + 2].isdigit()):
+            scan.emit(pos, m.end(), "", "bullet")
+            return m.end()
+    if c in "–—":
+        return pos + 1
+    nxt = src[pos + 1:pos + 2]
+    if c == "-":
+        prev = src[pos - 1:pos]  # after a digit or letter, a hyphen (ranges are read before)
+        if nxt.isdigit() and nxt.isascii() and not prev.isalnum():
+            scan.emit(pos, pos + 1, "âm", "negative")
+        return pos + 1
+    if c == "/":
+        if src[pos - 1:pos] == "." and nxt == ".":
+            scan.emit(pos, pos + 2, "", "doc_end")  # "./." closes an administrative document
+            return pos + 2
+        scan.emit(pos, pos + 1, " ", "slash")
+        return pos + 1
+    if c == "+":
+        m = _INTL_PHONE.match(src, pos)
+        if m is not None:
+            digits = "".join(_DIGITS.findall(m.group()))
+            scan.emit(pos, m.end(), "cộng " + N.read_digits(digits), "phone")
+            return m.end()
+    reading = SAID.get(c)
+    if reading is not None:
+        scan.emit(pos, pos + 1, reading, "symbol")
+        return pos + 1
+    if c in MARKUP:
+        end = _MARKUP_RUN.match(src, pos).end()
+        scan.emit(pos, end, "", "markup")
+        return end
+    if unicodedata.category(c)[0] == "M":  # a mark with no letter to sit on
+        scan.emit(pos, pos + 1, "", "markup")
+        return pos + 1
+    scan.flag(pos, pos + 1, "symbol", c)
+    return pos + 1

@@ -1,0 +1,160 @@
+"""Tokens that start with a letter: lexicon abbreviations, Roman numerals, letters, unknown acronyms.
+
+A token here is letters and digits joined by & / - . (UBND, GD&ĐT, Đ/c, KT-XH, COVID-19, H5N1,
+TP.HCM). The whole token is looked up first, then its parts one by one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from broadcaster.reading import numbers as N
+from broadcaster.reading.orthography import COMBINING, CONSONANT_LETTERS, LETTER_NAMES, is_syllable, spell
+from broadcaster.reading.scan import Scan, context_before, cue
+from broadcaster.reading.units import UNITS, per_word_reading
+
+_ROMAN_TOKEN = re.compile(r"(?P<r>[IVXLC]+)(?:/(?P<y>[0-9]{4}))?")
+_ROMAN_CUE = cue(
+    "đại hội|khóa|thế kỷ|thế kỉ|quý|phần|chương|mục|kỳ họp|kì họp|phụ lục|giai đoạn|hạng|loại|cấp|"
+    "khu vực|vùng|đợt|vòng|kỳ|kì|học kỳ|học kì|tập|bài|tiết|nhóm|quân khu|quân đoàn|sư đoàn|"
+    "trung đoàn|tiểu đoàn|bậc|nhiệm kỳ|nhiệm kì"
+)
+_ORDINAL_CUE = cue("thứ")
+_HEADING_BEFORE = re.compile(r"(?:^|\n)[ \t#*>_]*\Z")
+_HEADING_AFTER = re.compile(r"[ \t]*[.):]")
+_PARTS = re.compile(rf"(?P<l>[^\W\d_](?:[^\W\d_]|[{COMBINING}])*)|(?P<d>[0-9]+)|(?P<c>[&/.\-])")
+# Nouns after "/" that make it "per" (lượt/ngày, người/tháng) rather than "or" (nam/nữ).
+_DOMAIN = re.compile(r"\A(?:vn|com|net|org|gov|edu|info)\Z", re.IGNORECASE)
+_LETTERS = re.compile(rf"(?:[^\W\d_]|[{COMBINING}])+")
+_PER_NOUNS = frozenset(
+    "ngày tháng năm tuần giờ phút người hộ khẩu lượt suất con cây ha sào mẫu km kg lít tấn tạ lần "
+    "xã thôn học sinh".split()
+)
+
+
+def _roman(scan: Scan, start: int, end: int, chunk: str) -> bool:
+    """Read a Roman numeral in a heading or after Đại hội/khóa/quý/thế kỷ…; False if not one."""
+    m = _ROMAN_TOKEN.fullmatch(chunk)
+    if m is None:
+        return False
+    value = N.roman_value(m.group("r"))
+    if value is None:
+        return False
+    src, words = scan.src, scan.words
+    before = context_before(src, start)
+    if _ORDINAL_CUE.search(before):
+        reading = N.read_ordinal(value, words)
+    elif _ROMAN_CUE.search(before) or (
+        m.group("y") is None and value < 40 and _HEADING_BEFORE.search(before)
+        and _HEADING_AFTER.match(src, end)
+    ):
+        reading = N.read_int(value, words)
+    else:
+        return False
+    scan.emit(start, start + m.end("r"), reading, "roman")
+    if m.group("y"):
+        scan.emit(start + m.end("r"), end, "năm " + N.read_int(int(m.group("y")), words), "year")
+    return True
+
+
+def _classify_word(word: str) -> tuple[str, str, str | None]:
+    """Return (reading, rule, unreadable kind) for one run of letters; rule "" keeps the word."""
+    if len(word) == 1:
+        lower = word.lower()
+        if lower in CONSONANT_LETTERS:
+            return LETTER_NAMES[lower], "letter", None
+        if lower in LETTER_NAMES or is_syllable(lower):
+            return word, "", None
+        return word, "", "foreign_word"
+    if is_syllable(word):
+        return word, "", None
+    if word.isupper():
+        spelled = spell(word)
+        if spelled is not None:
+            return spelled, "spelled", "unknown_acronym"
+    return word, "", "foreign_word"
+
+
+def _lexicon_reading(scan: Scan, token: str) -> tuple[str, str] | None:
+    hit = scan.lexicon.lookup(token)
+    if hit is None:
+        return None
+    if hit.source == "station":
+        return scan.station_readings.get(hit.key, hit.reading), hit.rule
+    return hit.reading, hit.rule
+
+
+def _word(scan: Scan, start: int, end: int, word: str) -> None:
+    reading, rule, problem = _classify_word(word)
+    if rule:
+        scan.emit(start, end, reading, rule)
+    if problem:
+        scan.flag(start, end, problem, reading.lower())
+
+
+def handle_word(scan: Scan, start: int, end: int) -> int:
+    """Read the letter-led token src[start:end]; return where it ends."""
+    chunk = scan.src[start:end]
+    found = _lexicon_reading(scan, chunk)
+    if found is not None:
+        scan.emit(start, end, found[0], found[1])
+        return end
+    if chunk[0] in "IVXLC" and _roman(scan, start, end, chunk):
+        return end
+    if chunk.isalpha() or _LETTERS.fullmatch(chunk):
+        _word(scan, start, end, chunk)
+        return end
+    _split_token(scan, start, chunk)
+    return end
+
+
+def _split_token(scan: Scan, start: int, chunk: str) -> None:
+    """Read a joined token part by part: KH-UBND, PCTT&TKCN, H5N1, đồng/người, xã.Tiếp."""
+    parts = [(start + m.start(), start + m.end(), m.group(), m.lastgroup) for m in _PARTS.finditer(chunk)]
+    # First pass: what each letter or digit part says ("" rule = kept as written).
+    said: list[tuple[str, str, str | None]] = []
+    for i, (_, _, text, kind) in enumerate(parts):
+        if kind == "d":
+            rule = "digits" if len(text) > 2 and text[0] == "0" else "cardinal"
+            said.append((N.read_number(text, scan.words), rule, None))
+        elif kind == "l":
+            found = _lexicon_reading(scan, text)
+            per = per_word_reading(text) if i and parts[i - 1][2] == "/" else None
+            if found is not None:
+                said.append((found[0], found[1], None))
+            elif per is not None and per != text:
+                said.append((per, "unit", None))
+            else:
+                said.append(_classify_word(text))
+        else:
+            said.append(("", "", None))
+    for i, (s, e, text, kind) in enumerate(parts):
+        reading, rule, problem = said[i]
+        if kind == "c":
+            reading, rule = _joiner(parts, said, i)
+        if rule:
+            scan.emit(s, e, reading, rule)
+        if problem:
+            scan.flag(s, e, problem, reading.lower())
+
+
+def _joiner(parts: list, said: list, i: int) -> tuple[str, str]:
+    """Decide how a joiner inside a token is said; rule "" keeps it as written."""
+    text = parts[i][2]
+    left = parts[i - 1] if i else None
+    right = parts[i + 1] if i + 1 < len(parts) else None
+    if text == "&":
+        return "và", "symbol"
+    plain_left = left is not None and left[3] == "l" and not said[i - 1][1]
+    plain_right = right is not None and right[3] == "l" and not said[i + 1][1]
+    if text == "/":
+        if left is not None and right is not None and (
+            left[2] in UNITS or right[2].lower() in _PER_NOUNS or said[i + 1][1] == "unit"
+        ):
+            return "trên", "unit"
+        return " ", "slash"
+    if text == "." and _DOMAIN.search(parts[-1][2]) and parts[-1][3] == "l":
+        return "chấm", "joiner"  # hungyen.gov.vn: hưng yên chấm gốp chấm vê en
+    if plain_left and plain_right:
+        return "", ""  # xã.Tiếp, kinh tế-xã hội: kept; the final tidy spaces the full stop
+    return " ", "joiner"
