@@ -1,0 +1,131 @@
+"""Which slot jobs the daemon should hold, and which slots were missed: plain data in, plain data out.
+
+`gather` reads the database into `SlotCase`s; `decide` (pure, tested with literal inputs) turns
+them into job specs with explicit ids (``slot:<plan_id>:v<version>``) and MISSED verdicts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from broadcaster.db.models import AsRun, DayPlan, SlotTemplate, Station, Trigger
+from broadcaster.planning.airable import airable_plan
+from broadcaster.schedule import SlotInstance, expand_day
+from broadcaster.station.setup import station_schedule
+
+LEAD_SECONDS = 3.0  # a slot's job wakes this early to open its outputs, then waits for the instant
+UNAPPROVED = "chưa được duyệt"
+TOO_LATE = ("không phát được trong thời gian cho phép trễ ({grace} giây): tiến trình phát không "
+            "chạy lúc đến giờ hoặc kế hoạch được duyệt quá muộn")
+
+
+@dataclass(frozen=True)
+class SlotCase:
+    """One slot on one day, with what the database says about it."""
+
+    instance: SlotInstance
+    slot_id: int
+    plan_id: int | None        # the airable plan version, if any
+    plan_version: int | None
+    has_plans: bool            # some version exists (approved or not)
+    handled: bool              # a scheduled as-run row exists for this slot instance
+
+
+@dataclass(frozen=True)
+class SlotJob:
+    job_id: str
+    plan_id: int
+    plan_version: int
+    air_date: date
+    slot_name: str
+    run_at: datetime
+    starts_at: datetime
+
+
+@dataclass(frozen=True)
+class Missed:
+    case: SlotCase
+    reason: str
+
+
+def job_id(plan_id: int, version: int) -> str:
+    return f"slot:{plan_id}:v{version}"
+
+
+def decide(cases: list[SlotCase], now: datetime, busy: frozenset[tuple[date, str]] = frozenset(),
+           lead_seconds: float = LEAD_SECONDS) -> tuple[dict[str, SlotJob], list[Missed]]:
+    """The slot jobs to hold now, and the slots whose grace ended with nothing aired."""
+    jobs: dict[str, SlotJob] = {}
+    missed: list[Missed] = []
+    for case in cases:
+        instance = case.instance
+        if case.handled or (instance.local_date, instance.slot.name) in busy:
+            continue
+        if now <= instance.grace_ends_at:
+            if case.plan_id is not None and case.plan_version is not None:
+                ident = job_id(case.plan_id, case.plan_version)
+                run_at = max(now, instance.starts_at - timedelta(seconds=lead_seconds))
+                jobs[ident] = SlotJob(ident, case.plan_id, case.plan_version, instance.local_date,
+                                      instance.slot.name, run_at, instance.starts_at)
+        elif case.plan_id is not None:
+            missed.append(Missed(case, TOO_LATE.format(grace=instance.slot.grace_seconds)))
+        elif case.has_plans:
+            missed.append(Missed(case, UNAPPROVED))
+    return jobs, missed
+
+
+def local_days(now: datetime, zone: str) -> list[date]:
+    """Yesterday, today and tomorrow in the station's zone (a slot may run past midnight)."""
+    today = now.astimezone(ZoneInfo(zone)).date()
+    return [today - timedelta(days=1), today, today + timedelta(days=1)]
+
+
+def find_instance(session: Session, station: Station, air_date: date, slot_name: str) -> SlotInstance | None:
+    for instance in expand_day(station_schedule(session, station), air_date):
+        if instance.slot.name == slot_name:
+            return instance
+    return None
+
+
+def gather(session: Session, station: Station, unapproved_policy: str, now: datetime) -> list[SlotCase]:
+    """Read the slot instances around now and their plans and as-run rows."""
+    schedule = station_schedule(session, station)
+    slot_ids = dict(session.execute(select(SlotTemplate.name, SlotTemplate.id)
+                                    .where(SlotTemplate.station_id == station.id)).all())
+    days = local_days(now, station.timezone)
+    handled = set(session.execute(select(AsRun.air_date, AsRun.slot_name).where(
+        AsRun.station_id == station.id, AsRun.kind == "slot", AsRun.trigger == Trigger.SCHEDULE,
+        AsRun.air_date.in_(days))).all())
+    planned = set(session.execute(select(DayPlan.air_date, DayPlan.slot_id).where(
+        DayPlan.station_id == station.id, DayPlan.air_date.in_(days))).all())
+    cases = []
+    for day in days:
+        for instance in expand_day(schedule, day):
+            slot_id = slot_ids[instance.slot.name]
+            has_plans = (day, slot_id) in planned
+            plan = airable_plan(session, station.id, day, slot_id, unapproved_policy) if has_plans else None
+            cases.append(SlotCase(instance, slot_id, plan.id if plan else None,
+                                  plan.version if plan else None, has_plans,
+                                  (day, instance.slot.name) in handled))
+    return cases
+
+
+def fingerprint(session: Session, station_id: int) -> str:
+    """A cheap digest of the plans and slots: when it changes, the daemon reconciles at once."""
+    plans = session.execute(select(DayPlan.status, func.count(DayPlan.id), func.max(DayPlan.id),
+                                   func.max(DayPlan.decided_at), func.max(DayPlan.created_at))
+                            .where(DayPlan.station_id == station_id).group_by(DayPlan.status)).all()
+    slots = session.execute(select(SlotTemplate.id, SlotTemplate.start_time,
+                                   SlotTemplate.length_seconds, SlotTemplate.grace_seconds,
+                                   SlotTemplate.weekdays, SlotTemplate.active)
+                            .where(SlotTemplate.station_id == station_id)
+                            .order_by(SlotTemplate.id)).all()
+    zone = session.scalar(select(Station.timezone).where(Station.id == station_id))
+    return hashlib.sha1(repr((sorted(map(tuple, plans), key=repr), list(map(tuple, slots)), zone))
+                        .encode()).hexdigest()

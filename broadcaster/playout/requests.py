@@ -1,0 +1,86 @@
+"""Play requests: an operator asks the daemon to air a bulletin or a file now, or at once (emergency).
+
+`request_play` is what the CLI (`broadcaster play-now`) and the web page call; the daemon polls
+the `playout_request` table every second and takes the requests in order, emergencies first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from broadcaster import audit
+from broadcaster.db.models import Bulletin, Clip, Role, Station, User
+from broadcaster.db.playout_models import PlayRequest
+from broadcaster.playout.errors import PlayoutError
+
+
+def request_play(session: Session, station: Station, user: User, home: Path, *,
+                 bulletin_id: int | None = None, path: str | Path | None = None,
+                 emergency: bool = False, comment: str = "") -> PlayRequest:
+    """Queue a manual or emergency play for the daemon; audited. Raise PlayoutError if refused."""
+    if not user.active or user.station_id != station.id or not user.has_role(Role.OPERATOR):
+        raise PlayoutError(f"người dùng '{user.username}' không có quyền phát: cần vai trò "
+                           "kỹ thuật (operator) hoặc quản trị (admin).")
+    if (bulletin_id is None) == (path is None):
+        raise PlayoutError("hãy chọn đúng một nội dung để phát: một bản tin hoặc một tệp.")
+    clip_id = None
+    if bulletin_id is not None:
+        bulletin = session.get(Bulletin, bulletin_id)
+        if bulletin is None or bulletin.station_id != station.id or bulletin.deleted_at is not None:
+            raise PlayoutError(f"không có bản tin số {bulletin_id}.")
+        clip = session.scalar(select(Clip).where(Clip.station_id == station.id,
+                                                 Clip.bulletin_id == bulletin_id)
+                              .order_by(Clip.created_at.desc(), Clip.id.desc()).limit(1))
+        if clip is None:
+            raise PlayoutError(f"bản tin số {bulletin_id} «{bulletin.title}» chưa có âm thanh "
+                               "(chưa được đọc hoặc dựng): hãy dựng âm thanh cho bản tin trước.")
+        if not (home / clip.path).is_file():
+            raise PlayoutError(f"không tìm thấy tệp âm thanh của bản tin số {bulletin_id} "
+                               f"({clip.path}): hãy dựng lại âm thanh.")
+        stored, title, clip_id = clip.path, bulletin.title, clip.id
+    else:
+        file = Path(path).expanduser()
+        absolute = file if file.is_absolute() else (Path.cwd() / file)
+        if not absolute.is_file():
+            raise PlayoutError(f"không tìm thấy tệp {path}.")
+        absolute = absolute.resolve()
+        try:
+            stored = str(absolute.relative_to(home.resolve()))
+        except ValueError:
+            stored = str(absolute)
+        title = absolute.name
+    request = PlayRequest(station_id=station.id, user_id=user.id, operator=user.username,
+                          emergency=emergency, bulletin_id=bulletin_id, clip_id=clip_id,
+                          path=stored, title=title)
+    session.add(request)
+    session.flush()
+    audit.record(session, station.id, user, "playout.emergency" if emergency else "playout.play_now",
+                 "playout_request", request.id,
+                 after={"bulletin_id": bulletin_id, "path": stored, "title": title,
+                        "emergency": emergency}, comment=comment)
+    return request
+
+
+def pending_requests(session: Session, station_id: int) -> list[PlayRequest]:
+    """Requests the daemon has not taken yet, emergencies first, then oldest first."""
+    return list(session.scalars(select(PlayRequest).where(PlayRequest.station_id == station_id,
+                                                          PlayRequest.taken_at.is_(None))
+                                .order_by(PlayRequest.emergency.desc(), PlayRequest.id)))
+
+
+def take_request(session: Session, request_id: int, now: datetime) -> bool:
+    """Mark a request taken; False if another daemon took it first."""
+    result = session.execute(update(PlayRequest).where(PlayRequest.id == request_id,
+                                                       PlayRequest.taken_at.is_(None))
+                             .values(taken_at=now))
+    return result.rowcount == 1
+
+
+def finish_request(session: Session, request_id: int, now: datetime, as_run_id: int | None,
+                   error: str = "") -> None:
+    session.execute(update(PlayRequest).where(PlayRequest.id == request_id)
+                    .values(done_at=now, as_run_id=as_run_id, error=error))

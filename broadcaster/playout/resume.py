@@ -1,0 +1,93 @@
+"""The resume policy (`playout.resume`): what happens to a slot cut by an emergency or a crash.
+
+`resume-item` airs the slot again from the start of the item that was cut, if the slot's window is
+still open and the same plan version is still airable; `none` leaves it cut. Either way the
+decision is logged and recorded as an audit event (actor "playout").
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from broadcaster import audit
+from broadcaster.db.models import AsRunStatus, DayPlan, Trigger
+from broadcaster.planning.airable import airable_plan
+from broadcaster.playout import asrun
+from broadcaster.playout.cues import slot_cue
+from broadcaster.playout.playback import Cue, Outcome, resume_point, resumed
+from broadcaster.playout.reconcile import find_instance, local_days
+from broadcaster.schedule import expand_day
+from broadcaster.station.setup import station_schedule
+
+if TYPE_CHECKING:
+    from broadcaster.playout.daemon import Daemon
+
+log = logging.getLogger(__name__)
+
+
+class ResumePolicy:
+    def __init__(self, daemon: Daemon):
+        self.daemon = daemon
+
+    def after_cut(self, cue: Cue, outcome: Outcome) -> Cue | None:
+        """Decide about a slot an emergency just cut; the cue to air next, or None."""
+        if outcome.status is not AsRunStatus.INTERRUPTED or cue.trigger is not Trigger.SCHEDULE \
+                or cue.plan_id is None or outcome.row_id is None:
+            return None
+        with self.daemon.ctx.session() as session:
+            return self.decide(session, cue.air_date, cue.slot_name, cue.plan_id,
+                               outcome.position_ms, outcome.row_id)
+
+    def after_restart(self, crashed_ids: set[int], stop_reason: str) -> None:
+        """At start: resume the slots the previous run left cut (crash or stop), by policy."""
+        daemon = self.daemon
+        now = daemon.clock.now()
+        with daemon.ctx.session() as session:
+            station = daemon.ctx.station(session)
+            schedule = station_schedule(session, station)
+            for day in local_days(now, station.timezone)[:2]:
+                for instance in expand_day(schedule, day):
+                    rows = asrun.slot_rows(session, station.id, day, instance.slot.name)
+                    last = rows[-1] if rows else None
+                    if last is None or last.status is not AsRunStatus.INTERRUPTED or not last.plan_id:
+                        continue
+                    if last.id not in crashed_ids and not last.error.startswith(stop_reason):
+                        continue
+                    position = (last.offset_ms or 0) + (last.played_ms or 0)
+                    cue = self.decide(session, day, instance.slot.name, last.plan_id, position, last.id)
+                    if cue is not None:
+                        daemon.scheduler.add_job(daemon.air_resumed, "date", run_date=now,
+                                                 id=f"resume:{last.id}", executor="air", args=[cue])
+
+    def decide(self, session, air_date, slot_name: str, plan_id: int, position_ms: int,
+               row_id: int) -> Cue | None:
+        """Apply the policy to one cut slot; log and audit the decision."""
+        daemon = self.daemon
+        policy = daemon.settings["playout.resume"]
+        station = daemon.ctx.station(session)
+        cue, point = None, None
+        if policy == "none":
+            note = "không phát tiếp phần bị ngắt (chính sách playout.resume = none)"
+        else:
+            instance = find_instance(session, station, air_date, slot_name)
+            plan = session.get(DayPlan, plan_id)
+            airable = (airable_plan(session, station.id, air_date, plan.slot_id,
+                                    daemon.settings["planning.unapproved"]) if plan else None)
+            if instance is None or daemon.clock.now() >= instance.ends_at:
+                note = "không phát tiếp: đã hết khung giờ của buổi phát"
+            elif airable is None or airable.id != plan_id:
+                note = "không phát tiếp: kế hoạch của buổi đã thay đổi hoặc không còn được duyệt"
+            else:
+                full = slot_cue(session, airable, instance, daemon.home)
+                point = resume_point(full.items, position_ms)
+                if point is None:
+                    note = "không phát tiếp: mọi mục của buổi đã phát xong"
+                else:
+                    note = f"phát tiếp từ giây {point / 1000:.1f} (đầu mục bị ngắt)"
+                    cue = resumed(full, point)
+        audit.record(session, station.id, "playout", "playout.resume", "as_run", row_id,
+                     after={"policy": policy, "position_ms": position_ms, "resume_from_ms": point},
+                     comment=note)
+        log.info("as-run %s (%s %s) cut at %d ms: %s", row_id, slot_name, air_date, position_ms, note)
+        return cue
