@@ -44,6 +44,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("planning.unapproved", "skip", "What airs in a slot whose newest plan version is not "
             "approved: skip (nothing) or last-approved (the newest version that was approved).",
             "choice", ("skip", "last-approved")),
+    Setting("playout.outputs", ["device", "aircheck"], "Where the playout daemon sends what airs, "
+            "several at once: device (the sound card), icecast (a mount for IP loudspeakers), "
+            "aircheck (a recording of exactly what aired). `broadcaster playout --output` overrides.",
+            "list"),
+    Setting("playout.device", "auto", "Sound card used by the device output: auto (ALSA default on "
+            "Linux, sounddevice elsewhere), alsa:NAME, pulse:NAME or sounddevice:NAME."),
+    Setting("playout.reconcile_seconds", 30, "How often the playout daemon re-reads every plan, "
+            "in seconds (changes are also noticed within about two seconds).", "int", minimum=1),
+    Setting("playout.resume", "resume-item", "What happens to a slot cut by an emergency or a "
+            "crash: resume-item (air it again from the start of the cut item while the slot's time "
+            "lasts) or none.", "choice", ("resume-item", "none")),
+    Setting("icecast.host", "127.0.0.1", "Icecast server the icecast output streams to."),
+    Setting("icecast.port", 8000, "Port of the Icecast server.", "int", minimum=1),
+    Setting("icecast.mount", "/radio.mp3", "Icecast mount point the IP loudspeakers listen to."),
+    Setting("icecast.user", "source", "Icecast source user name."),
+    Setting("icecast.password", "", "Icecast source password (source-password in icecast.xml)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -57,6 +57,7 @@ def run(station_ctx: StationContext) -> None:
         station_ctx.station(session)
     base = [sys.executable, "-m", "broadcaster", "--home", str(settings.home)]
     children = [Child("web", base + ["serve"])]
+    children.append(Child("playout", base + ["playout"]))
     click.echo("Đang chạy đài. Nhấn Ctrl+C để dừng.")
     supervise(children, click.echo)
     click.echo("Đã dừng đài.")
