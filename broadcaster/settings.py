@@ -44,6 +44,28 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("planning.unapproved", "skip", "What airs in a slot whose newest plan version is not "
             "approved: skip (nothing) or last-approved (the newest version that was approved).",
             "choice", ("skip", "last-approved")),
+    Setting("tts.engines", ["espeak"], "Speech engines to try, in order: espeak, gtts, piper. The "
+            "first that works makes the clip. Offline default: [\"espeak\"]; online, for example "
+            "[\"gtts\", \"piper\", \"espeak\"].", "list"),
+    Setting("tts.espeak_voice", "vi", "espeak-ng voice: vi (northern), vi-vn-x-central or "
+            "vi-vn-x-south.", "choice", ("vi", "vi-vn-x-central", "vi-vn-x-south")),
+    Setting("tts.speed", 1.0, "Speaking-rate factor for every engine, from 0.5 to 2: 1 is the "
+            "engine's normal pace (espeak-ng: 175 words per minute; 0.8 gives 140). Google (gtts) "
+            "has only normal and slow (below 0.75).", "float", minimum=0.5),
+    Setting("tts.gtts_timeout", 10.0, "Seconds to wait for each reply from Google (gtts).",
+            "float", minimum=1),
+    Setting("tts.gtts_retries", 2, "Retries of a gtts request after HTTP 429, 5xx or a connection "
+            "error, waiting 1 s, 2 s, 4 s... in between.", "int", minimum=0),
+    Setting("tts.piper_model", "", "Path of the Piper voice model (.onnx, with its .onnx.json "
+            "beside it). Empty: piper is skipped."),
+    Setting("audio.bitrate", "128k", "MP3 bitrate of clips, uploaded recordings and programmes.",
+            "choice", ("64k", "96k", "128k", "160k", "192k", "256k", "320k")),
+    Setting("audio.upload_max_mb", 50.0, "Largest uploaded recording accepted, in megabytes.",
+            "float", minimum=1),
+    Setting("audio.upload_max_minutes", 30.0, "Longest uploaded recording accepted, in minutes.",
+            "float", minimum=0.1),
+    Setting("audio.gap_seconds", 1.5, "Silence between the parts of a slot programme (station "
+            "ident, items, closing ident), in seconds.", "float", minimum=0),
     Setting("playout.outputs", ["device", "aircheck"], "Where the playout daemon sends what airs, "
             "several at once: device (the sound card), icecast (a mount for IP loudspeakers), "
             "aircheck (a recording of exactly what aired). `broadcaster playout --output` overrides.",
