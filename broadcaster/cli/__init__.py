@@ -27,9 +27,9 @@ def cli(ctx: click.Context, home: str | None) -> None:
 
 
 def _register() -> None:
-    from broadcaster.cli import playout, reading, server, station
+    from broadcaster.cli import audio, playout, reading, server, station
 
-    for module in (station, reading, server, playout):
+    for module in (station, reading, server, playout, audio):
         for command in module.COMMANDS:
             cli.add_command(command)
 
