@@ -58,7 +58,8 @@ def check_entry(key: str, reading: str) -> str | None:
 
 
 def _clean_reading(reading: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", reading).split()).lower()
+    # Case is kept: a station reading may hold an acronym ("ban quản lý dự án KH") still to expand.
+    return " ".join(unicodedata.normalize("NFC", reading).split())
 
 
 def parse_lexicon(text: str, origin: str = "lexicon") -> dict[str, str]:

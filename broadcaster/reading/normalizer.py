@@ -21,7 +21,6 @@ _BLANKS = re.compile(r"[^\S\n]+")
 _SPACE_BEFORE_PUNCT = re.compile(r" (?=[,.;:!?…)\]])")
 _GLUED_PUNCT = re.compile(r"([,.;:!?])(?=[^\W\d_])")
 _LINE_EDGES = re.compile(r" ?\n ?")
-_PLAIN_READING = re.compile(r"[^\W\d_]+(?:[ ,\-]+[^\W\d_]+)*")
 
 
 def _tidy(text: str) -> str:
@@ -42,8 +41,7 @@ class Normalizer:
         self._station_readings: dict[str, str] = {}
         base = Lexicon.default()
         for key, reading in self.lexicon.station_entries.items():
-            if not _PLAIN_READING.fullmatch(reading):
-                self._station_readings[key] = _run(reading, base, {}, "north").text
+            self._station_readings[key] = _run(reading, base, {}, "north").text
 
     def explain(self, text: str, dialect: str = "north") -> Explanation:
         """Return the spoken text with every replacement and every unreadable token."""

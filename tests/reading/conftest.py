@@ -18,3 +18,14 @@ def scorer_fold():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.fold
+
+
+@pytest.fixture
+def runner():
+    """A CLI runner that keeps stderr apart from stdout (Click 8.1; Click 8.2 always does)."""
+    from click.testing import CliRunner
+
+    try:
+        return CliRunner(mix_stderr=False)
+    except TypeError:
+        return CliRunner()
