@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -45,7 +46,7 @@ def playout(station_ctx: StationContext, outputs: tuple[str, ...]) -> None:
 def play_now(station_ctx: StationContext, bulletin_id: int | None, path: str | None,
              emergency: bool, username: str) -> None:
     """Yêu cầu tiến trình phát phát ngay một bản tin hoặc một tệp (thủ công hoặc khẩn cấp)."""
-    from broadcaster.playout import read_heartbeat, request_play
+    from broadcaster.playout import PlayoutError, read_heartbeat, request_play
 
     if (bulletin_id is None) == (path is None):
         raise click.UsageError("hãy chọn đúng một trong --bulletin hoặc --file.")
@@ -53,10 +54,14 @@ def play_now(station_ctx: StationContext, bulletin_id: int | None, path: str | N
         station = station_ctx.station(session)
         user = session.scalar(select(User).where(User.station_id == station.id,
                                                  User.username == username.strip().lower()))
-        if user is None:
-            raise click.ClickException(f"không có người dùng '{username}'.")
-        request = request_play(session, station, user, station_ctx.settings.home,
-                               bulletin_id=bulletin_id, path=path, emergency=emergency)
+        try:
+            if user is None:
+                raise PlayoutError(f"không có người dùng '{username}'.")
+            request = request_play(session, station, user, station_ctx.settings.home,
+                                   bulletin_id=bulletin_id, path=path, emergency=emergency)
+        except PlayoutError as exc:
+            click.echo(f"Lỗi: {exc}", err=True)
+            sys.exit(1)
         beat = read_heartbeat(session, station.id)
         kind = "khẩn cấp" if emergency else "thủ công"
         click.echo(f"Đã gửi yêu cầu phát {kind} số {request.id}: «{request.title}».")

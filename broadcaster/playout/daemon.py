@@ -11,6 +11,7 @@ import logging
 import signal
 import threading
 import time
+import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Sequence
@@ -75,6 +76,7 @@ class Daemon:
         self._fingerprint = ""
         self._last_change_check = 0.0
         self._started_at = self.clock.now()
+        self.instance = uuid.uuid4().hex
         self.station_id = 0
         self.zone = "Asia/Ho_Chi_Minh"
         self.resume = ResumePolicy(self)
@@ -86,7 +88,7 @@ class Daemon:
         with self.ctx.session() as session:
             station = self.ctx.station(session)
             self.station_id, self.zone = station.id, station.timezone
-            other = heartbeat.other_daemon_running(session, station.id, now)
+            other = heartbeat.other_daemon_running(session, station.id, now, self.instance)
             if other is not None:
                 raise PlayoutError(f"tiến trình phát của đài đã chạy (pid {other.pid} trên máy "
                                    f"{other.host}); hai tiến trình sẽ phát mọi thứ hai lần.")
@@ -192,7 +194,7 @@ class Daemon:
             self.last_outputs = playing["outputs"] or self.last_outputs
         slots = [j for j in self.scheduler.get_jobs() if j.id.startswith("slot:") and j.next_run_time]
         upcoming = min(slots, key=lambda j: j.next_run_time, default=None)
-        return {"playing": playing, "outputs": self.last_outputs or {n: "chưa phát" for n in self.output_names},
+        return {"instance": self.instance, "playing": playing, "outputs": self.last_outputs or {n: "chưa phát" for n in self.output_names},
                 "output_names": self.output_names, "notes": self.notes,
                 "next": None if upcoming is None else {
                     "slot": upcoming.args[2], "air_date": upcoming.args[1].isoformat(),

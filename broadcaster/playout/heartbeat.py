@@ -32,6 +32,7 @@ class Heartbeat:
     outputs: dict[str, str] = field(default_factory=dict)  # name -> "ok" or the reason it failed
     next_slot: dict[str, Any] | None = None      # slot, air_date, starts_at (ISO, UTC)
     notes: list[str] = field(default_factory=list)  # e.g. "no sound card", in Vietnamese
+    instance: str = ""                           # random id of the daemon run
 
 
 def write_heartbeat(session: Session, station_id: int, started_at: datetime, now: datetime,
@@ -56,15 +57,17 @@ def read_heartbeat(session: Session, station_id: int, now: datetime | None = Non
                      seen_at=row.seen_at,
                      alive=now - row.seen_at < timedelta(seconds=ALIVE_SECONDS),
                      playing=state.get("playing"), outputs=dict(state.get("outputs", {})),
-                     next_slot=state.get("next"), notes=list(state.get("notes", [])))
+                     next_slot=state.get("next"), notes=list(state.get("notes", [])),
+                     instance=state.get("instance", ""))
 
 
-def other_daemon_running(session: Session, station_id: int, now: datetime) -> Heartbeat | None:
+def other_daemon_running(session: Session, station_id: int, now: datetime,
+                         instance: str) -> Heartbeat | None:
     """A live daemon already serving this station (two would air everything twice), else None."""
     beat = read_heartbeat(session, station_id, now)
-    if beat is None or not beat.alive or beat.pid == os.getpid():
+    if beat is None or not beat.alive or beat.instance == instance:
         return None
-    if beat.host == socket.gethostname() and not _pid_alive(beat.pid):
+    if beat.host == socket.gethostname() and beat.pid != os.getpid() and not _pid_alive(beat.pid):
         return None  # it died (killed) moments ago; its heartbeat is just not stale yet
     return beat
 

@@ -1,0 +1,72 @@
+"""The daemon as its own process, killed with SIGKILL mid-programme and started again."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import select
+
+from broadcaster.db.models import AsRunStatus, AuditEvent
+from broadcaster.db.playout_models import PlayoutProgress
+
+
+def start_daemon(home, log):
+    return subprocess.Popen([sys.executable, "-m", "broadcaster", "--home", str(home), "playout",
+                             "--output", "aircheck"], stdout=log, stderr=subprocess.STDOUT)
+
+
+def progress_of(plant, name: str) -> int:
+    rows = plant.rows(kind="slot", slot_name=name)
+    if not rows:
+        return 0
+    with plant.ctx.session() as session:
+        marker = session.get(PlayoutProgress, rows[0].id)
+        return marker.played_ms if marker else 0
+
+
+def resume_notes(plant) -> list[str]:
+    with plant.ctx.session() as session:
+        return list(session.scalars(select(AuditEvent.comment).where(AuditEvent.action == "playout.resume")))
+
+
+@pytest.mark.parametrize("policy", ["resume-item", "none"])
+def test_killed_mid_programme_is_closed_interrupted_and_never_replayed_blindly(plant, tmp_path, policy):
+    plant.configure(f'[playout]\nresume = "{policy}"\nreconcile_seconds = 2')
+    air_date, _ = plant.slot("dien", 3, length=120)
+    plant.plan("dien", air_date, seconds=7)  # items at 0.5 s and 3.5 s, 3 s each
+    log = open(tmp_path / "daemon.log", "wb")
+    first = start_daemon(plant.home, log)
+    try:
+        plant.wait_for(lambda: progress_of(plant, "dien") >= 1500, 30, "audio under way")
+    finally:
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(10)
+    [open_row] = plant.rows(kind="slot", slot_name="dien")
+    assert open_row.status is AsRunStatus.STARTED and open_row.ended_at is None
+    second = start_daemon(plant.home, log)
+    try:
+        cut = plant.wait_for(lambda: [r for r in plant.rows(kind="slot", slot_name="dien") if r.ended_at],
+                             20, "the crashed row closed")[0]
+        assert cut.id == open_row.id and cut.status is AsRunStatus.INTERRUPTED
+        assert 1500 <= cut.played_ms < 7000 and "đột ngột" in cut.error
+        items = plant.rows(kind="item", parent_id=cut.id)
+        assert items and items[-1].status is AsRunStatus.INTERRUPTED and items[-1].ended_at
+        plant.wait_for(lambda: resume_notes(plant), 20, "the resume decision")
+        if policy == "none":
+            assert "none" in resume_notes(plant)[0]
+            assert len(plant.rows(kind="slot", slot_name="dien")) == 1
+            return
+        expected = 500 if cut.played_ms < 3500 else 3500
+        resumed = plant.wait_for(lambda: [r for r in plant.rows(kind="slot", slot_name="dien")
+                                          if r.id != cut.id and r.ended_at], 25, "the resumed slot")[0]
+        assert resumed.offset_ms == expected and resumed.status is AsRunStatus.PLAYED
+        assert abs(resumed.played_ms - (7000 - expected)) < 150
+        assert len(plant.rows(kind="slot", slot_name="dien")) == 2  # nothing replayed from the top
+    finally:
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(30) == 0
+        log.close()
