@@ -28,14 +28,20 @@ FRACTION_CUE = cue(
 )
 FRACTION_AFTER = re.compile(
     r"[ \t]*(?:số|tổng|diện tích|dân số|hộ|thôn|xóm|xã|chỉ tiêu|tiêu chí|trường|đơn vị|người|"
-    r"thành viên|cơ quan|khu|tổ|lượng|phần|thời gian|kinh phí|giá trị|cán bộ|đảng viên|học sinh|"
+    r"thành viên|cơ quan|khu|lượng|phần|thời gian|kinh phí|giá trị|cán bộ|đảng viên|học sinh|"
     r"chi bộ|sản lượng|cử tri|lao động|trẻ|gia đình|công trình|dự án|quãng|chiều|vốn|nguồn|"
     r"ngân sách|quỹ|đoạn|tuyến|lực lượng|nhà|đối tượng|hồ sơ|thủ tục|mục tiêu|nhiệm vụ|nội dung|"
     r"các|mỗi|trong|dân|diện)(?![^\W\d_])",
     re.IGNORECASE,
 )
 # A date just before ("30/4 và 1/5", "2/9, 3/9") makes the next day/month a date too.
-_DATE_BEFORE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?[ \t]*(?:,|;|và|hoặc|hay|đến|tới|-|–)[ \t]*\Z")
+_DATE_BEFORE = re.compile(
+    r"(?:[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?|[0-9]{1,2}-[0-9]{1,2}|ngày[ \t]+[0-9]{1,2})"
+    r"[ \t]*(?:,|;|và|hoặc|hay|đến|tới|-|–)[ \t]*\Z",
+    re.IGNORECASE,
+)
+# "Ngày Quốc tế Thiếu nhi 1/6": a day word a few words back, weaker than the cues above.
+_NAMED_DAY_BEFORE = re.compile(r"(?:^|[^\w])(?:ngày|tết|lễ)(?:[ \t]+[^\W\d_]+){1,5}[ \t]*\Z", re.IGNORECASE)
 _PREV_WORD = re.compile(r"([^\W\d_]+)[ \t]*\Z")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n])[\s\"'“(*#>-]*\Z")
 
@@ -166,6 +172,10 @@ def slash_pair(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
             is_date = True
         elif FRACTION_CUE.search(before) or FRACTION_AFTER.match(src, m.end()):
             is_date = False
+        elif _NAMED_DAY_BEFORE.search(before):
+            is_date = True
+        elif (d, mo) == (24, 7):
+            is_date = False  # "phục vụ 24/7": round the clock
         else:
             is_date = a[0] == "0" or b[0] == "0" or d >= mo or _after_proper_noun(before)
         if is_date:
@@ -184,6 +194,23 @@ def slash_pair(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     pieces = [Piece(pos, m.end(), reading, rule)]
     unit_pieces, end = unit_after(src, m.end())
     return Parsed(end, pieces + unit_pieces, "number", None)
+
+
+_DASH_DATE_RE = re.compile(r"(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})(?![0-9]|[-/.,:][0-9]|[ \t]*tháng)", re.IGNORECASE)
+_DASH_DATE_CUE = cue("ngày|mùng|mồng|dịp|lễ|kỷ niệm|kỉ niệm|khánh|tết")
+
+
+def dash_date(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
+    """ngày 30-4, dịp 2-9 (press style) → ngày ba mươi tháng tư; "3-5 người" stays a range."""
+    m = _DASH_DATE_RE.match(scan.src, pos)
+    if m is None:
+        return None
+    d, mo = int(m.group("d")), int(m.group("m"))
+    before = context_before(scan.src, pos)
+    if not _valid(d, mo) or not (_DASH_DATE_CUE.search(before) or _DATE_BEFORE.search(before)):
+        return None
+    reading = _day_month(d, mo, scan.words, with_ngay=not NGAY_CUE.search(before))
+    return Parsed(m.end(), [Piece(pos, m.end(), reading, "date")], "date", d)
 
 
 _TIME_H_RE = re.compile(

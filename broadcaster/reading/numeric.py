@@ -142,6 +142,7 @@ _DOC_BEFORE_SO = cue(
 )
 _EMERGENCY_LIST = re.compile(r"11[1-5][ \t]*(?:[,;/]|và|hoặc|hay)[ \t]*\Z", re.IGNORECASE)
 _ORDINAL_CUE = cue("thứ")
+_CODE_CUE = cue("đề án|mã|mã số|số hiệu|ký hiệu|biển số|mã hồ sơ|mã bưu chính")
 _RANK_CUE = cue("giải|hạng")
 _HOUR_WORD_CUE = cue("giờ")
 _MINUTE_WORD = re.compile(r"[ \t]*phút(?![^\W\d_])", re.IGNORECASE)
@@ -186,12 +187,15 @@ def integer(scan: Scan, pos: int, hint: str | None) -> Parsed:
         minute = _MINUTE_WORD.match(src, end)
         return Parsed(minute.end() if minute else end, [Piece(pos, minute.end() if minute else end, "", "time")],
                       "other")
+    if digits[0] == "0" and len(digits) > 1 and _CODE_CUE.search(before):
+        # "Đề án 06", "mã số 0123": an identifier, said digit by digit
+        return Parsed(end, [Piece(pos, end, N.read_digits(digits), "digits")], "other")
     rule = "digits" if len(digits) > 2 and digits[0] == "0" else "cardinal"
     return _with_unit(scan, pos, end, N.read_number(digits, words), rule, value)
 
 
 MONTH_CUE = dates.MONTH_CUE
-_RULES = (doc_code, dates.day_range, dates.full_date, phone, dates.clock_time, dates.month_year,
+_RULES = (doc_code, dates.day_range, dates.full_date, dates.dash_date, phone, dates.clock_time, dates.month_year,
           decimal, thousands, version, dates.slash_pair, number_blob)
 _RANGEABLE = frozenset({"number", "time", "date", "month", "ordinal"})
 _RANGE_SEP = re.compile(r"[ \t]?[-–—][ \t]?(?=[0-9])")

@@ -24,6 +24,9 @@ _HEADING_BEFORE = re.compile(r"(?:^|\n)[ \t#*>_]*\Z")
 _HEADING_AFTER = re.compile(r"[ \t]*[.):]")
 _PARTS = re.compile(rf"(?P<l>[^\W\d_](?:[^\W\d_]|[{COMBINING}])*)|(?P<d>[0-9]+)|(?P<c>[&/.\-])")
 # Nouns after "/" that make it "per" (lượt/ngày, người/tháng) rather than "or" (nam/nữ).
+# Signature blocks: "KT. CHỦ TỊCH" is ký thay (KT alone is kinh tế), "TM. ỦY BAN…" thay mặt.
+_SIGNATURE = {"KT": "ký thay", "TM": "thay mặt", "TL": "thừa lệnh", "TUQ": "thừa ủy quyền", "Q": "quyền"}
+_SIGNATURE_AFTER = re.compile(r"\.[ \t]*(?:CHỦ|PHÓ|GIÁM|TRƯỞNG|BỘ|ỦY|UBND|BAN|HỘI|CHÁNH|THỦ|BÍ|TỔNG|Chủ|Phó|Giám|Trưởng)")
 _DOMAIN = re.compile(r"\A(?:vn|com|net|org|gov|edu|info)\Z", re.IGNORECASE)
 _LETTERS = re.compile(rf"(?:[^\W\d_]|[{COMBINING}])+")
 _PER_NOUNS = frozenset(
@@ -95,6 +98,9 @@ def _word(scan: Scan, start: int, end: int, word: str) -> None:
 def handle_word(scan: Scan, start: int, end: int) -> int:
     """Read the letter-led token src[start:end]; return where it ends."""
     chunk = scan.src[start:end]
+    if chunk in _SIGNATURE and _SIGNATURE_AFTER.match(scan.src, end):
+        scan.emit(start, end, _SIGNATURE[chunk], "lexicon")
+        return end
     found = _lexicon_reading(scan, chunk)
     if found is not None:
         scan.emit(start, end, found[0], found[1])

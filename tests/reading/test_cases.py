@@ -19,7 +19,7 @@ def test_case_file_is_large_and_covers_every_rule():
     cats = {c["cat"] for c in CASES}
     for needed in ("cardinal", "big", "decimal", "unit", "currency", "date", "month", "quarter", "range",
                    "time", "phone", "emergency", "fraction", "ordinal", "roman", "congress", "doccode",
-                   "abbr", "letter", "spelled", "unicode", "punct", "version", "south", "bulletin"):
+                   "abbr", "letter", "spelled", "digits", "unicode", "punct", "version", "south", "bulletin"):
         assert needed in cats, needed
 
 
