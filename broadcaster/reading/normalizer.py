@@ -13,7 +13,7 @@ from broadcaster.reading.numeric import handle_number
 from broadcaster.reading.orthography import COMBINING, clean_input
 from broadcaster.reading.scan import Scan
 from broadcaster.reading.symbols import handle_symbol
-from broadcaster.reading.words import handle_word
+from broadcaster.reading.words import context_free, handle_word
 
 _W = rf"(?:[^\W_]|[{COMBINING}])"  # a letter or digit, or a mark attached to one
 _TOKEN = re.compile(rf"(?P<num>[0-9])|(?P<word>[^\W\d_]{_W}*(?:[&/.\-][^\W_]{_W}*)*)|(?P<sym>[^\w\s]|_)")
@@ -42,17 +42,23 @@ class Normalizer:
         base = Lexicon.default()
         for key, reading in self.lexicon.station_entries.items():
             self._station_readings[key] = _run(reading, base, {}, "north").text
+        # Words seen to read as themselves whatever surrounds them (most of any bulletin).
+        self._plain_words: set[str] = set()
 
     def explain(self, text: str, dialect: str = "north") -> Explanation:
         """Return the spoken text with every replacement and every unreadable token."""
-        return _run(text, self.lexicon, self._station_readings, dialect)
+        return _run(text, self.lexicon, self._station_readings, dialect, self._plain_words)
 
     def normalize(self, text: str, dialect: str = "north") -> str:
         """Return the spoken text."""
-        return _run(text, self.lexicon, self._station_readings, dialect).text
+        return _run(text, self.lexicon, self._station_readings, dialect, self._plain_words).text
 
 
-def _run(text: str, lexicon: Lexicon, station_readings: dict[str, str], dialect: str) -> Explanation:
+_MAX_PLAIN_WORDS = 100_000
+
+
+def _run(text: str, lexicon: Lexicon, station_readings: dict[str, str], dialect: str,
+         plain_words: set[str] | None = None) -> Explanation:
     words = number_words(dialect) if dialect != "north" else NORTH
     src = clean_input(text)
     scan = Scan(src, words, lexicon, station_readings)
@@ -64,7 +70,19 @@ def _run(text: str, lexicon: Lexicon, station_readings: dict[str, str], dialect:
             break
         kind = m.lastgroup
         if kind == "word":
-            pos = handle_word(scan, m.start(), m.end())
+            start, end = m.span()
+            if plain_words is not None:
+                word = src[start:end]
+                if word in plain_words:
+                    pos = end
+                    continue
+                marks = len(scan.replacements) + len(scan.unreadable)
+                pos = handle_word(scan, start, end)
+                if (marks == len(scan.replacements) + len(scan.unreadable) and word.isalpha()
+                        and context_free(word) and len(plain_words) < _MAX_PLAIN_WORDS):
+                    plain_words.add(word)
+            else:
+                pos = handle_word(scan, start, end)
         elif kind == "num":
             pos = handle_number(scan, m.start())
         else:

@@ -95,6 +95,11 @@ def _word(scan: Scan, start: int, end: int, word: str) -> None:
         scan.flag(start, end, problem, reading.lower())
 
 
+def context_free(word: str) -> bool:
+    """Tell whether a word's reading never depends on the text around it (no Roman, no signature)."""
+    return word not in _SIGNATURE and not (word[0] in "IVXLC" and _ROMAN_TOKEN.fullmatch(word))
+
+
 def handle_word(scan: Scan, start: int, end: int) -> int:
     """Read the letter-led token src[start:end]; return where it ends."""
     chunk = scan.src[start:end]
