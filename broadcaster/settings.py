@@ -82,6 +82,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("icecast.mount", "/radio.mp3", "Icecast mount point the IP loudspeakers listen to."),
     Setting("icecast.user", "source", "Icecast source user name."),
     Setting("icecast.password", "", "Icecast source password (source-password in icecast.xml)."),
+    Setting("report.signer_name", "", "Name of the person who signs the DOCX report (e.g. Nguyễn "
+            "Văn A). Empty leaves the place blank to sign and write by hand."),
+    Setting("report.signer_title", "CHỦ TỊCH", "Title under 'TM. ỦY BAN NHÂN DÂN' in the DOCX "
+            "report; \"/\" starts a new line, e.g. \"KT. CHỦ TỊCH/PHÓ CHỦ TỊCH\"."),
+    Setting("report.document_symbol", "BC-UBND", "Symbol after the number in 'Số: .../BC-UBND' "
+            "on the DOCX report."),
+    Setting("report.recipients", ["UBND huyện", "Phòng Văn hóa và Thông tin huyện",
+                                  "Thường trực Đảng ủy xã", "Lưu: VT"],
+            "The 'Nơi nhận:' list of the DOCX report, in order.", "list"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
