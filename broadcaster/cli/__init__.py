@@ -27,9 +27,9 @@ def cli(ctx: click.Context, home: str | None) -> None:
 
 
 def _register() -> None:
-    from broadcaster.cli import audio, planning, playout, reading, server, station
+    from broadcaster.cli import audio, planning, playout, reading, reports, server, station
 
-    for module in (station, reading, planning, server, audio, playout):
+    for module in (station, reading, planning, server, audio, playout, reports):
         for command in module.COMMANDS:
             cli.add_command(command)
 
