@@ -44,6 +44,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("planning.unapproved", "skip", "What airs in a slot whose newest plan version is not "
             "approved: skip (nothing) or last-approved (the newest version that was approved).",
             "choice", ("skip", "last-approved")),
+    Setting("planning.prepare_at", "20:00", "Local time (HH:MM) at which the next day's plans are "
+            "built and their audio rendered, so the approver finds them ready in the morning."),
     Setting("tts.engines", ["espeak"], "Speech engines to try, in order: espeak, gtts, piper. The "
             "first that works makes the clip. Offline default: [\"espeak\"]; online, for example "
             "[\"gtts\", \"piper\", \"espeak\"].", "list"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 import click
@@ -27,9 +28,9 @@ def cli(ctx: click.Context, home: str | None) -> None:
 
 
 def _register() -> None:
-    from broadcaster.cli import audio, planning, playout, reading, reports, server, station
+    from broadcaster.cli import audio, planning, playout, prepare, reading, reports, server, station
 
-    for module in (station, reading, planning, server, audio, playout, reports):
+    for module in (station, reading, planning, prepare, server, audio, playout, reports):
         for command in module.COMMANDS:
             cli.add_command(command)
 
@@ -51,5 +52,11 @@ def main() -> None:
     except BroadcasterError as exc:
         click.echo(f"Lỗi: {exc}", err=True)
         sys.exit(1)
-    except SystemExit:
-        raise
+    except Exception as exc:  # the last boundary: one clear line, details only when asked
+        if os.environ.get("BROADCASTER_DEBUG"):
+            raise
+        logging.getLogger("broadcaster").debug("unexpected error", exc_info=True)
+        click.echo(f"Lỗi hệ thống không mong đợi ({type(exc).__name__}: {exc}). Không có dữ liệu "
+                   "nào bị xóa; chạy lại với BROADCASTER_DEBUG=1 để xem chi tiết và báo cho quản "
+                   "trị viên.", err=True)
+        sys.exit(1)

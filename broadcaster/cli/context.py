@@ -61,6 +61,6 @@ class StationContext:
                 station = self.station(session)
                 rows = session.execute(select(LexiconEntry.term, LexiconEntry.reading)
                                        .where(LexiconEntry.station_id == station.id))
-                return dict(rows.tuples().all())
+                return dict(rows.all())
         except NotInitializedError:
             return {}

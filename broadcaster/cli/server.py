@@ -56,8 +56,8 @@ def run(station_ctx: StationContext) -> None:
     with station_ctx.session() as session:
         station_ctx.station(session)
     base = [sys.executable, "-m", "broadcaster", "--home", str(settings.home)]
-    children = [Child("web", base + ["serve"])]
-    children.append(Child("playout", base + ["playout"]))
+    children = [Child("web", base + ["serve"]), Child("playout", base + ["playout"]),
+                Child("prepare", base + ["prepare", "--every-day"])]
     click.echo("Đang chạy đài. Nhấn Ctrl+C để dừng.")
     supervise(children, click.echo)
     click.echo("Đã dừng đài.")

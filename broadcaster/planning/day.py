@@ -125,7 +125,7 @@ def plan_day(session: Session, station: Station, day: date, renderer: Renderer,
     """Build the date's plans and store a new draft version for each slot whose content changed."""
     draft, clips, problems = draft_day(session, station, day, renderer)
     slot_ids = dict(session.execute(select(SlotTemplate.name, SlotTemplate.id)
-                                    .where(SlotTemplate.station_id == station.id)).tuples())
+                                    .where(SlotTemplate.station_id == station.id)).all())
     outcomes = []
     for slot_plan in draft.slots:
         items = [ItemSpec(i.bulletin_id, clips[i.bulletin_id].id, clips[i.bulletin_id].cache_key,
