@@ -17,11 +17,10 @@ def check_speed(speed: float) -> float:
     try:
         value = float(speed)
     except (TypeError, ValueError):
-        raise SpeechError(f"Tốc độ đọc '{speed}' không hợp lệ: cần một số từ "
-                          f"{MIN_SPEED:g} đến {MAX_SPEED:g}.") from None
+        raise SpeechError(f"Tốc độ đọc '{speed}' không hợp lệ: cần một số từ 0,5 đến 2.") from None
     if not MIN_SPEED <= value <= MAX_SPEED:
-        raise SpeechError(f"Tốc độ đọc {value:g} nằm ngoài khoảng {MIN_SPEED:g}–{MAX_SPEED:g} "
-                          "(1 là tốc độ bình thường).")
+        shown = f"{value:g}".replace(".", ",")
+        raise SpeechError(f"Tốc độ đọc {shown} nằm ngoài khoảng 0,5–2 (1 là tốc độ bình thường).")
     return value
 
 

@@ -116,7 +116,7 @@ def main() -> None:
     print(f"bulletin: {len(text.split())} words, {len(spoken.split())} spoken words, "
           f"MP3 {args.bitrate}, {EspeakEngine().version()}, Python {sys.version.split()[0]}")
     print(f"our pipeline : {ours_audio_s:7.1f} s of audio in {ours_s:6.2f} s "
-          f"(reading {reading_s:.2f} s) = {ours_rate:6.1f} audio s per wall s; "
+          f"(reading {reading_s * 1000:.0f} ms) = {ours_rate:6.1f} audio s per wall s; "
           f"{clip.lufs:.1f} LUFS, true peak {clip.true_peak:.1f} dBTP")
     print(f"bare pipeline: {bare_audio_s:7.1f} s of audio in {bare_s:6.2f} s "
           f"= {bare_rate:6.1f} audio s per wall s; "

@@ -63,7 +63,8 @@ def test_text_is_not_read_as_options(tmp_path):
 
 @pytest.mark.parametrize("config, message", [
     ({"voice": "en"}, "Giọng espeak 'en' không có"),
-    ({"speed": 3}, "nằm ngoài khoảng 0,5–2|nằm ngoài khoảng 0.5–2"),
+    ({"speed": 3}, "Tốc độ đọc 3 nằm ngoài khoảng 0,5–2"),
+    ({"speed": 0.25}, "Tốc độ đọc 0,25 nằm ngoài khoảng"),
     ({"speed": "nhanh"}, "không hợp lệ"),
 ])
 def test_espeak_refuses_bad_configuration(config, message):
