@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from broadcaster.audio.chime import chime_path
 from broadcaster.audio.errors import AudioError
@@ -92,3 +94,18 @@ def test_a_part_without_audio_is_refused(tmp_path):
         render_programme([ProgrammePart("item", "rỗng", silent)], tmp_path / "slot.mp3",
                          gap_ms=1000)
     assert not (tmp_path / "slot.mp3").exists()
+
+
+@given(st.lists(st.tuples(st.sampled_from(["ident", "item", "closing"]), st.just("x"),
+                          st.integers(0, 3_600_000)), max_size=30),
+       st.integers(0, 10_000), st.integers(0, 10_000))
+def test_layout_never_overlaps_and_adds_up(parts, gap, chime_gap):
+    parts = [("chime", "Nhạc hiệu", 2400)] + parts
+    layout = layout_programme(parts, gap_ms=gap, chime_gap_ms=chime_gap)
+    entries = layout.entries
+    assert [e.duration_ms for e in entries] == [p[2] for p in parts]
+    for before, after in zip(entries, entries[1:]):
+        expected_gap = chime_gap if before.kind == "chime" else gap
+        assert after.offset_ms - before.end_ms == expected_gap
+    assert layout.total_ms == entries[-1].end_ms == (
+        sum(p[2] for p in parts) + (len(parts) > 1) * chime_gap + max(0, len(parts) - 2) * gap)
