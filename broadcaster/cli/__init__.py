@@ -13,7 +13,26 @@ from broadcaster.errors import BroadcasterError
 from broadcaster.cli.context import StationContext
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class StationError(click.ClickException):
+    """A BroadcasterError on its way out: one line, 'Lỗi: ...', exit status 1."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(f"Lỗi: {self.message}", err=True)
+
+
+class StationGroup(click.Group):
+    """The command group: project errors become one clear line, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BroadcasterError as exc:
+            raise StationError(str(exc)) from exc
+
+
+@click.group(cls=StationGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--home", type=click.Path(file_okay=False), envvar="BROADCASTER_HOME",
               help="Thư mục của đài (station home). Mặc định: BROADCASTER_HOME hoặc "
                    "~/.local/share/broadcaster (Windows: %LOCALAPPDATA%\\broadcaster).")
@@ -49,7 +68,7 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except BroadcasterError as exc:
+    except BroadcasterError as exc:  # raised while building the context, before a command
         click.echo(f"Lỗi: {exc}", err=True)
         sys.exit(1)
     except Exception as exc:  # the last boundary: one clear line, details only when asked
