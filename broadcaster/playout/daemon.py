@@ -69,7 +69,8 @@ class Daemon:
         self.last_outputs: dict[str, str] = {}
         self.scheduler = BackgroundScheduler(
             timezone=timezone.utc, jobstores={"default": MemoryJobStore()},
-            executors={"default": ThreadPoolExecutor(4), "air": ThreadPoolExecutor(8)},
+            executors={"default": ThreadPoolExecutor(2), "air": ThreadPoolExecutor(8),
+                       "prepare": ThreadPoolExecutor(1)},  # one decode at a time, never blocking the poll
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
         self._busy: set[tuple[date, str]] = set()
         self._slot_lock = threading.Lock()
@@ -164,7 +165,8 @@ class Daemon:
                                                              spec.slot_name])
                 self.scheduler.add_job(self._prepare_plan, "date", run_date=now,
                                        id=f"prepare:{spec.plan_id}:v{spec.plan_version}",
-                                       args=[spec.plan_id], replace_existing=True)
+                                       executor="prepare", args=[spec.plan_id],
+                                       replace_existing=True)
             elif job.next_run_time and abs((job.next_run_time - spec.run_at).total_seconds()) > 0.5:
                 job.reschedule("date", run_date=spec.run_at)  # the slot's time was changed
         cleanup_cache(self.cache_dir)
