@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,10 +14,10 @@ from broadcaster.db.models import DayPlan, PlanStatus, SlotTemplate, Station, Us
 from broadcaster.errors import BroadcasterError
 from broadcaster.planning.approval import STATUS_WORDS, approve, reject, versions
 from broadcaster.planning.day import plan_day
+from broadcaster.schedule import parse_day
 
 pass_station = click.make_pass_decorator(StationContext)
 WEEKDAY_WORDS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
-_DMY = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
 
 
 class DateParam(click.ParamType):
@@ -32,14 +31,11 @@ class DateParam(click.ParamType):
         text = value.strip().lower()
         if text in ("today", "hom-nay", "tomorrow", "ngay-mai"):
             return text
-        found = _DMY.match(text)
-        try:
-            if found:
-                return date(int(found[3]), int(found[2]), int(found[1]))
-            return date.fromisoformat(text)
-        except ValueError:
+        day = parse_day(text)
+        if day is None:
             self.fail(f"'{value}' không phải ngày hợp lệ (ví dụ 2024-03-01 hoặc 01/03/2024, "
                       "today, tomorrow).", param, ctx)
+        return day
 
 
 def resolve_day(value, station: Station) -> date:

@@ -14,7 +14,7 @@ from broadcaster.db.models import (Bulletin, BulletinStatus, Clip, DayPlan, Plan
                                    RepeatKind, SlotTemplate, Station, User)
 from broadcaster.errors import BroadcasterError
 from broadcaster.planning.approval import ItemSpec, save_version
-from broadcaster.planning.build import Candidate, Carried, DayPlanDraft, Overhead, build_day
+from broadcaster.planning.build import Candidate, DayPlanDraft, Overhead, build_day
 from broadcaster.schedule import expand_day
 from broadcaster.station.setup import station_schedule
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from broadcaster.reports.errors import ReportError
+from broadcaster.schedule import parse_day
+from broadcaster.schedule.model import local_instant
 
 ROMAN = ("I", "II", "III", "IV")
 
@@ -15,7 +17,6 @@ _QUARTER_FORMS = (
     re.compile(r"^(?P<year>\d{4})\s*-?\s*Q(?P<q>[1-4])$", re.IGNORECASE),     # 2024Q1, 2024-Q1
     re.compile(r"^Q(?P<q>[1-4])\s*[/-]\s*(?P<year>\d{4})$", re.IGNORECASE),   # Q1/2024, Q1-2024
 )
-_DATE_FORMS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ class Period:
 
     def utc_bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
         """The half-open UTC interval [first instant of start, first instant after end] in ``zone``."""
-        return local_midnight_utc(self.start, zone), local_midnight_utc(self.end + timedelta(days=1), zone)
+        return (local_instant(self.start, time(0), zone),
+                local_instant(self.end + timedelta(days=1), time(0), zone))
 
     def months(self) -> list[tuple[int, int]]:
         """Every (year, month) the period touches, in order."""
@@ -69,11 +71,6 @@ class Period:
             out.append(monday)
             monday += timedelta(days=7)
         return out
-
-
-def local_midnight_utc(day: date, zone: ZoneInfo) -> datetime:
-    """The first instant of a local day, in UTC (a day starting in a DST gap starts at the jump)."""
-    return datetime.combine(day, time(0), tzinfo=zone).astimezone(timezone.utc)
 
 
 def quarter(year: int, number: int) -> Period:
@@ -97,12 +94,9 @@ def parse_quarter(text: str) -> Period:
 
 def parse_date(text: str) -> date:
     """Read a date as 2024-03-31 or 31/03/2024; raise ReportError otherwise."""
-    cleaned = (text or "").strip()
-    for form in _DATE_FORMS:
-        try:
-            return datetime.strptime(cleaned, form).date()
-        except ValueError:
-            continue
+    day = parse_day(text)
+    if day is not None:
+        return day
     raise ReportError(f"ngày '{text}' không hợp lệ: hãy viết dạng 2024-03-31 hoặc 31/03/2024.")
 
 

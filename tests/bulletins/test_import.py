@@ -1,4 +1,3 @@
-import shutil
 from datetime import date
 from pathlib import Path
 
