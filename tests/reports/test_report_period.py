@@ -45,8 +45,10 @@ def test_labels_in_words():
 
 def test_dates_and_reversed_range():
     assert parse_date("31/03/2024") == parse_date("2024-03-31") == date(2024, 3, 31)
-    with pytest.raises(ReportError, match="không hợp lệ"):
-        parse_date("31.03.2024")
+    assert parse_date("31.03.2024") == parse_date("31-3-2024") == date(2024, 3, 31)
+    for bad in ("31/02/2024", "2024/03/31", "quý 1", ""):
+        with pytest.raises(ReportError, match="không hợp lệ"):
+            parse_date(bad)
     with pytest.raises(ReportError, match="sau ngày kết thúc"):
         date_range(date(2024, 3, 1), date(2024, 2, 1))
 
