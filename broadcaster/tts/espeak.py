@@ -1,4 +1,9 @@
-"""espeak-ng: the offline engine that is always there (the default)."""
+"""espeak-ng: the offline engine that is always there (the default).
+
+Two backends read with the same voices and pace: the ``espeak-ng`` program when it is installed
+(the distribution's maintained build), else the library bundled in the ``espeakng-loader`` wheel
+(``broadcaster.tts.espeak_library``), so offline speech needs no system package.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,14 @@ import sys
 from pathlib import Path
 from typing import Any, Mapping
 
+from broadcaster.tts import espeak_library
 from broadcaster.tts.base import Engine, register
 from broadcaster.tts.errors import SpeechError
 
 log = logging.getLogger(__name__)
 
 VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")
+BACKENDS = ("auto", "program", "library")
 BASE_WPM = 175
 """espeak-ng's own default rate; speed 1.0 keeps it, 0.8 gives 140 words per minute."""
 
@@ -57,12 +64,21 @@ class EspeakEngine(Engine):
 
     name = "espeak"
 
-    def __init__(self, *, voice: str = "vi", speed: float = 1.0, executable: str | None = None):
+    def __init__(self, *, voice: str = "vi", speed: float = 1.0, executable: str | None = None,
+                 backend: str = "auto"):
         if voice not in VOICES:
             raise SpeechError(f"Giọng espeak '{voice}' không có; chọn một trong: "
                               + ", ".join(VOICES) + ".")
+        if backend not in BACKENDS:
+            raise SpeechError(f"Cách chạy espeak '{backend}' không có; chọn một trong: "
+                              + ", ".join(BACKENDS) + ".")
         super().__init__(voice=voice, speed=speed)
         self._executable = executable
+        self._auto = backend == "auto"
+        if backend == "auto":
+            backend = "program" if (executable or find_espeak()) else "library"
+        self.backend = backend
+        """'program' (the espeak-ng program) or 'library' (the bundled one), chosen when built."""
 
     @classmethod
     def accepts_voice(cls, voice: str) -> bool:
@@ -83,13 +99,26 @@ class EspeakEngine(Engine):
         return found
 
     def check(self) -> None:
-        self.executable()
+        if self.backend == "program":
+            self.executable()
+            return
+        try:
+            espeak_library.library()
+        except SpeechError as exc:
+            if not self._auto:
+                raise
+            raise SpeechError("Không tìm thấy chương trình espeak-ng, và thư viện espeak-ng kèm "
+                              f"theo không dùng được: {exc} {INSTALL_HINT}") from None
 
     def version(self) -> str:
+        if self.backend == "library":
+            return espeak_library.version()
         return _version_of(self.executable())
 
     def synthesize(self, text: str, workdir: Path) -> Path:
         out = Path(workdir) / "espeak.wav"
+        if self.backend == "library":
+            return espeak_library.synthesize(text, self.voice, self.wpm, out)
         # Text goes through stdin: no length limit and no risk of being read as an option.
         command = [self.executable(), "-v", self.voice, "-s", str(self.wpm), "-b", "1",
                    "-w", str(out), "--stdin"]

@@ -1,6 +1,7 @@
 """Fixtures for the speech stage.
 
-Real espeak-ng, ffmpeg and Piper run here. Only Google's servers are faked, at the HTTP transport
+Real espeak-ng (the program, or the bundled library where the program is missing), ffmpeg and
+Piper run here. Only Google's servers are faked, at the HTTP transport
 (``requests.adapters.HTTPAdapter.send``): gTTS's own request building runs for real, and the
 fake answers with batchexecute replies shaped like Google's, carrying a real MP3.
 """
@@ -16,7 +17,7 @@ import pytest
 import requests
 
 from broadcaster.audio.ffmpeg import ffmpeg_exe, measure, probe
-from broadcaster.tts import ClipCache
+from broadcaster.tts import ClipCache, create_engine
 from fake_google import FakeGoogle
 
 
@@ -47,10 +48,7 @@ def cache(tmp_path) -> ClipCache:
 def google_mp3(tmp_path_factory) -> bytes:
     """A real MP3 like Google's (24 kHz mono speech), made with espeak-ng and ffmpeg."""
     folder = tmp_path_factory.mktemp("google")
-    wav = folder / "voice.wav"
-    subprocess.run(["espeak-ng", "-v", "vi", "-b", "1", "-w", str(wav), "--stdin"],
-                   input="Xin chào bà con, đây là giọng đọc thử.".encode(), check=True,
-                   capture_output=True, timeout=60)
+    wav = create_engine("espeak").synthesize("Xin chào bà con, đây là giọng đọc thử.", folder)
     mp3 = folder / "voice.mp3"
     subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(wav), "-ar", "24000", "-ac", "1",
                     "-c:a", "libmp3lame", "-b:a", "32k", str(mp3)], check=True, timeout=60)
