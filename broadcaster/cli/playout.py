@@ -28,6 +28,7 @@ def playout(station_ctx: StationContext, outputs: tuple[str, ...]) -> None:
 
     settings = station_ctx.settings
     logging.getLogger().setLevel(settings["log_level"])
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
     daemon = Daemon(station_ctx, list(outputs) or None,
                     echo=lambda text: click.echo(f"CẢNH BÁO: {text}", err=True))
     click.echo(f"Tiến trình phát đang chạy, ngõ ra: {', '.join(daemon.output_names)}. "

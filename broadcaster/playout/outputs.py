@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import logging
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -118,15 +119,16 @@ class Output:
 class FfmpegOutput(Output):
     """An ffmpeg process reading PCM on stdin and writing to a device, a server or a file."""
 
-    def __init__(self, name: str, target_args: list[str], label: str):
+    def __init__(self, name: str, target_args: list[str], label: str, what: str):
         super().__init__(name)
         self.target_args = target_args
         self.label = label
+        self.what = what  # the failure in the operator's words
         self.process: subprocess.Popen | None = None
         self._stderr: collections.deque[str] = collections.deque(maxlen=12)
 
     def _explain(self, detail: str) -> str:
-        return f"{self.name} ({self.label}): {detail}"
+        return f"{self.name} ({self.label}): {self.what}: {detail}"
 
     def _start(self) -> None:
         command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", *PCM_INPUT, "-i", "pipe:0",
@@ -150,7 +152,7 @@ class FfmpegOutput(Output):
             except subprocess.TimeoutExpired:
                 pass
         time.sleep(0.05)  # let the stderr reader catch the last line
-        return self._stderr[-1][:200] if self._stderr else "ffmpeg dừng bất thường"
+        return ffmpeg_reason(list(self._stderr)) or "ffmpeg dừng bất thường"
 
     def _reason(self, exc: Exception) -> str:
         return self._detail()
@@ -180,7 +182,7 @@ class AircheckOutput(FfmpegOutput):
 
     def __init__(self, path: Path):
         super().__init__("aircheck", ["-c:a", "libmp3lame", "-b:a", "64k", "-f", "mp3", "-y",
-                                      str(path)], str(path))
+                                      str(path)], str(path), "không ghi được bản lưu")
         self.path = path
 
     def _start(self) -> None:
@@ -255,7 +257,8 @@ def device_output(setting: str) -> Output:
     backend, name = device_backend(setting)
     if backend == "sounddevice":
         return SounddeviceOutput(name)
-    return FfmpegOutput("device", _ffmpeg_device_args(backend, name), f"card âm thanh {backend}:{name}")
+    return FfmpegOutput("device", _ffmpeg_device_args(backend, name), f"card âm thanh {backend}:{name}",
+                        "không phát được ra card âm thanh")
 
 
 def icecast_output(settings) -> Output:
@@ -264,7 +267,8 @@ def icecast_output(settings) -> Output:
     url = f"icecast://{quote(settings['icecast.user'], safe='')}@{host}:{port}{mount}"
     args = ["-c:a", "libmp3lame", "-b:a", "64k", "-content_type", "audio/mpeg",
             "-password", settings["icecast.password"], "-f", "mp3", url]
-    return FfmpegOutput("icecast", args, f"Icecast {host}:{port}{mount}")
+    return FfmpegOutput("icecast", args, f"Icecast {host}:{port}{mount}",
+                        "không gửi được tới máy chủ Icecast")
 
 
 def check_device(setting: str, timeout: float = 10) -> str | None:
@@ -286,5 +290,17 @@ def check_device(setting: str, timeout: float = 10) -> str | None:
     except (OSError, PlayoutError) as exc:
         return str(exc)
     if proc.returncode != 0:
-        return (proc.stderr.strip().splitlines() or ["lỗi không rõ"])[-1][:200]
+        return ffmpeg_reason(proc.stderr.splitlines()) or "lỗi không rõ"
     return None
+
+
+_COMPONENT = re.compile(r"^\[(\w+) @ 0x[0-9a-f]+\]\s*")
+
+
+def ffmpeg_reason(lines: list[str]) -> str:
+    """The telling line of ffmpeg's errors: the first one a component (alsa, tcp…) printed."""
+    lines = [line.strip() for line in lines if line.strip()]
+    for line in lines:
+        if _COMPONENT.match(line):
+            return _COMPONENT.sub("", line)[:200]
+    return lines[-1][:200] if lines else ""
