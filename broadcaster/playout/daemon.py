@@ -74,6 +74,7 @@ class Daemon:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
         self._busy: set[tuple[date, str]] = set()
         self._slot_lock = threading.Lock()
+        self._reconcile_lock = threading.Lock()  # the timer and a noticed change may coincide
         self._fingerprint = ""
         self._last_change_check = 0.0
         self._started_at = self.clock.now()
@@ -141,6 +142,10 @@ class Daemon:
     # --- periodic jobs --------------------------------------------------------------------------
     def reconcile(self) -> None:
         """Make the slot jobs match the airable plans; log the slots whose grace ended unaired."""
+        with self._reconcile_lock:
+            self._reconcile()
+
+    def _reconcile(self) -> None:
         now = self.clock.now()
         with self.ctx.session() as session:
             station = self.ctx.station(session)
@@ -251,8 +256,9 @@ class Daemon:
                 instance = reconcile.find_instance(session, station, air_date, slot_name)
                 if instance is None or asrun.slot_rows(session, station.id, air_date, slot_name):
                     return
-                plan = airable_plan(session, station.id, air_date, session.get(DayPlan, plan_id).slot_id,
-                                    self.settings["planning.unapproved"])
+                planned = session.get(DayPlan, plan_id)
+                plan = planned and airable_plan(session, station.id, air_date, planned.slot_id,
+                                                self.settings["planning.unapproved"])
                 if plan is None or plan.id != plan_id:
                     return  # changed since the job was made; the next reconcile knows better
                 cue = slot_cue(session, plan, instance, self.home)
