@@ -35,6 +35,7 @@ RULE_LABELS: dict[str, str] = {
     "doc_number": "số văn bản",
     "doc_code": "ký hiệu văn bản (bỏ, không đọc)",
     "doc_end": "dấu kết thúc văn bản",
+    "definition": "chữ viết tắt trong ngoặc vừa được đọc đủ (bỏ)",
     "lexicon": "từ viết tắt (từ điển chung)",
     "lexicon_station": "từ viết tắt (từ điển của đài)",
     "unit_word": "đơn vị viết tắt",

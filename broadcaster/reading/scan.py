@@ -71,6 +71,12 @@ class Scan:
         for p in pieces:
             self.emit(p.start, p.end, p.reading, p.rule)
 
+    def just_said(self, pos: int, words: str) -> bool:
+        """Tell whether the spoken text up to pos ends with these words (case and spacing aside)."""
+        wanted = " ".join(words.lower().split())
+        tail = "".join(self.out[-24:]) + self.src[self.pos:pos]
+        return " ".join(tail.lower().split()).endswith(wanted)
+
     def at_line_start(self, pos: int) -> bool:
         """Tell whether nothing but blanks would be said on this line before pos."""
         gap = self.src[self.pos:pos]

@@ -21,12 +21,15 @@ _MARKUP_RUN = re.compile("[" + re.escape("".join(sorted(MARKUP))) + "]+")
 _BULLET = re.compile(r"(?:[-+•*–—#>▪●○■□►▶➢✓✔❖♦◆·]+[ \t]*)+")
 _INTL_PHONE = re.compile(r"\+[0-9]{2,3}(?:[ .\-]?[0-9]{2,4}){2,5}(?![0-9])")
 _DIGITS = re.compile(r"[0-9]+")
+_DEFINED = re.compile(r"\(\s*([^\W\d_][^\s()]*)\s*\)")
 
 
 def handle_symbol(scan: Scan, pos: int) -> int:
     """Read the symbol at pos; return where the symbol (run) ends."""
     src = scan.src
     c = src[pos]
+    if c == "(":
+        return _definition(scan, pos) or pos + 1
     if c in KEEP and c not in "-–—":
         return pos + 1
     if scan.at_line_start(pos):
@@ -68,3 +71,13 @@ def handle_symbol(scan: Scan, pos: int) -> int:
         return pos + 1
     scan.flag(pos, pos + 1, "symbol", c)
     return pos + 1
+
+
+def _definition(scan: Scan, pos: int) -> int | None:
+    """Drop "(CCHC)" right after "cải cách hành chính": the announcer has just said it."""
+    m = _DEFINED.match(scan.src, pos)
+    entry = scan.lexicon.lookup(m.group(1)) if m else None
+    if entry is None or not scan.just_said(pos, entry.reading):
+        return None
+    scan.emit(pos, m.end(), "", "definition")
+    return m.end()

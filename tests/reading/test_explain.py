@@ -108,3 +108,12 @@ def test_explanation_is_plain_data_for_the_web_page():
     assert data["unreadable"][0]["label"].startswith("ký hiệu")
     assert isinstance(explain("x").replacements, tuple)
     assert Replacement(0, 1, "a", "b", "lexicon").label == "từ viết tắt (từ điển chung)"
+
+
+def test_an_acronym_defined_in_brackets_is_not_said_twice_and_the_drop_is_shown():
+    result = explain("Tuyên truyền cải cách hành chính (CCHC) năm nay.")
+    assert result.text == "tuyên truyền cải cách hành chính năm nay."
+    assert _rules(result) == [("(CCHC)", "", "definition")]
+    assert result.replacements[0].label.endswith("(bỏ)")
+    bracketed_alone = explain("Tham gia (BHYT) hộ gia đình.")
+    assert _rules(bracketed_alone) == [("BHYT", "bảo hiểm y tế", "lexicon")]
