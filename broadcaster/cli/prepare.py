@@ -8,9 +8,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import click
+from sqlalchemy import select
 
 from broadcaster.cli.context import StationContext
 from broadcaster.cli.planning import DateParam, resolve_day
+from broadcaster.db.models import DayPlan
 from broadcaster.errors import BroadcasterError, ConfigError
 from broadcaster.planning.day import plan_day
 from broadcaster.render import StationRenderer, missing_clips, missing_programmes
@@ -70,6 +72,14 @@ def render(station_ctx: StationContext, day) -> None:
         raise SystemExit(1)
 
 
+def has_plans(station_ctx: StationContext, day: date) -> bool:
+    """Tell whether any plan version exists for the date."""
+    with station_ctx.session() as session:
+        station = station_ctx.station(session)
+        return session.scalar(select(DayPlan.id).where(DayPlan.station_id == station.id,
+                                                       DayPlan.air_date == day).limit(1)) is not None
+
+
 def prepare_day(station_ctx: StationContext, day) -> str:
     """Plan and render one date; return a one-line summary."""
     with station_ctx.session() as session:
@@ -102,19 +112,25 @@ def prepare(station_ctx: StationContext, day, every_day: bool) -> None:
     with station_ctx.session() as session:
         zone = ZoneInfo(station_ctx.station(session).timezone)
 
-    def job() -> None:
+    def job(day: str = "tomorrow") -> None:
         try:
-            click.echo(prepare_day(station_ctx, "tomorrow"))
+            click.echo(prepare_day(station_ctx, day))
         except BroadcasterError as exc:
-            log.error("preparing tomorrow failed: %s", exc)
-            click.echo(f"Lỗi khi chuẩn bị ngày mai: {exc}", err=True)
+            log.error("preparing %s failed: %s", day, exc)
+            click.echo(f"Lỗi khi chuẩn bị kế hoạch ({day}): {exc}", err=True)
+
+    def first_run() -> None:
+        if not has_plans(station_ctx, datetime.now(zone).date()):
+            job("today")  # a fresh station: today's drafts wait for approval
+        now = datetime.now(zone)
+        if (now.hour, now.minute) >= (hour, minute):  # started after today's time: catch up
+            job()
 
     scheduler = BlockingScheduler(timezone=zone)
     scheduler.add_job(job, CronTrigger(hour=hour, minute=minute, timezone=zone), id="prepare",
                       misfire_grace_time=6 * 3600, coalesce=True)
-    now = datetime.now(zone)
-    if (now.hour, now.minute) >= (hour, minute):  # started after today's time: catch up now
-        scheduler.add_job(job, id="catch-up", next_run_time=now + timedelta(seconds=1))
+    scheduler.add_job(first_run, id="first-run",
+                      next_run_time=datetime.now(zone) + timedelta(seconds=1))
     click.echo(f"Tự động chuẩn bị ngày hôm sau lúc {hour:02d}:{minute:02d} mỗi ngày.")
     scheduler.start()
 
