@@ -8,10 +8,14 @@ from typing import Any, Mapping
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
+from broadcaster.audio.config import upload_limits
 from broadcaster.settings import Settings
-from web import auth, db, errors, today
+from web import (admin, auth, bulletins, db, errors, labels, lexicon, log, media, playlist,
+                 playout, reports, today, uploads)
 
 csrf = CSRFProtect()
+BLUEPRINTS = (auth, today, bulletins, uploads, lexicon, playlist, playout, log, media, reports,
+              admin)
 
 
 def create_app(settings: Settings, config: Mapping[str, Any] | None = None) -> Flask:
@@ -25,7 +29,8 @@ def create_app(settings: Settings, config: Mapping[str, Any] | None = None) -> F
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
-        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
+        # A little above the upload limit, so a slightly larger file still gets the clear reason.
+        MAX_CONTENT_LENGTH=upload_limits(settings).max_bytes + 1024 * 1024,
         STATION_SETTINGS=settings,
     )
     if config:
@@ -36,6 +41,19 @@ def create_app(settings: Settings, config: Mapping[str, Any] | None = None) -> F
     db.init_app(app, settings)
     auth.init_app(app)
     errors.init_app(app)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(today.bp)
+    labels.init_app(app)
+    for module in BLUEPRINTS:
+        app.register_blueprint(module.bp)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy",
+                                    "default-src 'self'; img-src 'self' data:; media-src 'self'; "
+                                    "style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
+                                    "form-action 'self'; base-uri 'none'")
+        return response
+
     return app

@@ -86,6 +86,14 @@ def load_user(user_id: str) -> SignedIn | None:
     return SignedIn(user)
 
 
+def db_user() -> User:
+    """The signed-in user's row in this request's session (for domain calls that need a User)."""
+    user = db.session().get(User, current_user.id)
+    if user is None:
+        abort(403)
+    return user
+
+
 def role_required(*roles: Role):
     """Let a view through only for signed-in users holding one of the roles (admins always)."""
     def decorate(view):

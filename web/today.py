@@ -1,18 +1,16 @@
-"""Today (Hôm nay): the day's slots, the next slot and the bulletins that may air today."""
+"""Today (Hôm nay): the day's slots and their state, the next slot, playout's heartbeat, warnings."""
 
 from __future__ import annotations
-
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template
 from flask_login import login_required
 from sqlalchemy import func, or_, select
 
-from broadcaster.db.models import Bulletin, BulletinStatus
-from broadcaster.schedule import expand_day
-from broadcaster.station.setup import station_schedule
+from broadcaster.db.models import AsRunStatus, Bulletin, BulletinStatus
+from broadcaster.playout import read_heartbeat
 from web import db
+from web.dayview import slot_views
+from web.forms import local_today, now, zone
 
 bp = Blueprint("today", __name__)
 
@@ -21,17 +19,19 @@ bp = Blueprint("today", __name__)
 @login_required
 def index():
     station = db.station()
-    zone = ZoneInfo(station.timezone)
-    now = datetime.now(timezone.utc)
-    local_today = now.astimezone(zone).date()
-    slots = expand_day(station_schedule(db.session(), station), local_today)
-    upcoming = [s for s in slots if s.ends_at > now]
+    moment, day = now(), local_today()
+    slots = slot_views(day, moment)
+    # The next slot still to air (one that already aired is done even if its window is open).
+    upcoming = [view for view in slots if view.instance.ends_at > moment
+                and (view.aired is None or view.aired.status is AsRunStatus.STARTED)]
     eligible = db.session().scalar(
         select(func.count(Bulletin.id)).where(
             Bulletin.station_id == station.id, Bulletin.deleted_at.is_(None),
             Bulletin.status == BulletinStatus.ACTIVE,
-            or_(Bulletin.valid_from.is_(None), Bulletin.valid_from <= local_today),
-            or_(Bulletin.valid_until.is_(None), Bulletin.valid_until >= local_today)))
-    return render_template("today.html", station=station, today=local_today, slots=slots,
-                           next_slot=upcoming[0] if upcoming else None, now=now, zone=zone,
-                           eligible=eligible)
+            or_(Bulletin.valid_from.is_(None), Bulletin.valid_from <= day),
+            or_(Bulletin.valid_until.is_(None), Bulletin.valid_until >= day)))
+    warnings = [w for view in slots for w in view.warnings]
+    return render_template("today.html", station=station, today=day, slots=slots,
+                           next_slot=upcoming[0] if upcoming else None, now=moment, zone=zone(),
+                           eligible=eligible, beat=read_heartbeat(db.session(), station.id, moment),
+                           warnings=warnings)

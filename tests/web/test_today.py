@@ -1,0 +1,118 @@
+"""The dashboard: slot states from plans and the as-run log, next slot, heartbeat, warnings."""
+
+import html
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from broadcaster.db.models import (AsRun, AsRunStatus, DayPlan, PlanStatus, SlotTemplate, Station,
+                                   Trigger)
+from broadcaster.db.playout_models import PlayoutHeartbeat
+
+
+def add_slot(world, name, start: time, length=30):
+    with world.session() as session:
+        station = session.scalar(select(Station))
+        slot = SlotTemplate(station_id=station.id, name=name, title=f"Buổi {name}",
+                            start_time=start, length_seconds=length * 60,
+                            weekdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"], grace_seconds=60)
+        session.add(slot)
+        session.flush()
+        return slot.id
+
+
+@pytest.fixture
+def ten_oclock(world, monkeypatch):
+    """The page's clock reads 10:00 local time today."""
+    with world.session() as session:
+        zone = ZoneInfo(session.scalar(select(Station)).timezone)
+    moment = datetime.combine(world.today(), time(10, 0), tzinfo=zone).astimezone(timezone.utc)
+    monkeypatch.setattr("web.forms.now", lambda: moment)
+    monkeypatch.setattr("web.today.now", lambda: moment)
+    return moment
+
+
+def add_plan(world, slot_name, status=PlanStatus.DRAFT, warnings=(), programme="p.mp3", day=None):
+    with world.session() as session:
+        station = session.scalar(select(Station))
+        slot_id = session.scalar(select(SlotTemplate.id).where(SlotTemplate.name == slot_name))
+        plan = DayPlan(station_id=station.id, air_date=day or world.today(), slot_id=slot_id,
+                       version=1, status=status, content_hash="x" * 64, warnings=list(warnings),
+                       programme_path=programme, programme_duration_ms=90_000)
+        session.add(plan)
+        session.flush()
+        return plan.id
+
+
+def aired(world, slot_name, status, error="", day=None):
+    with world.session() as session:
+        station = session.scalar(select(Station))
+        now = datetime.now(timezone.utc)
+        row = AsRun(station_id=station.id, kind="slot", trigger=Trigger.SCHEDULE, status=status,
+                    air_date=day or world.today(), slot_name=slot_name, title=f"Buổi {slot_name}",
+                    scheduled_at=now - timedelta(hours=1), started_at=None, ended_at=now,
+                    played_ms=0, error=error, plan_version=1)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def beat(world, seconds_ago, playing=None):
+    with world.session() as session:
+        station = session.scalar(select(Station))
+        now = datetime.now(timezone.utc)
+        session.add(PlayoutHeartbeat(station_id=station.id, pid=4321, host="may-phat",
+                                     started_at=now - timedelta(hours=2),
+                                     seen_at=now - timedelta(seconds=seconds_ago),
+                                     state={"playing": playing, "outputs": {"aircheck": "ok"}}))
+
+
+def test_slot_states_come_from_plans_and_the_log(as_role, client, world):
+    add_plan(world, "sang", PlanStatus.APPROVED)
+    aired(world, "sang", AsRunStatus.MISSED, "tiến trình phát không chạy lúc đến giờ")
+    add_plan(world, "chieu", PlanStatus.DRAFT)
+    as_role("reporter")
+    page = html.unescape(client.get("/").get_data(as_text=True))
+    assert "bỏ lỡ" in page and "chờ duyệt" in page
+    assert "Buổi sáng lúc 06:00 bỏ lỡ: tiến trình phát không chạy lúc đến giờ" in page
+    assert "không chạy" in page and "chưa từng chạy" in page
+
+
+def test_played_slot_and_a_live_heartbeat(as_role, client, world):
+    add_plan(world, "sang", PlanStatus.APPROVED)
+    aired(world, "sang", AsRunStatus.PLAYED)
+    beat(world, 2, {"title": "Buổi chiều", "item": "Thông báo tiêm phòng", "position_ms": 65_000})
+    as_role("operator")
+    page = client.get("/").get_data(as_text=True)
+    assert "đã phát" in page and "đang chạy" in page
+    assert "Buổi chiều" in page and "Thông báo tiêm phòng" in page and "(1:05)" in page
+
+
+def test_a_stale_heartbeat_reads_not_running(as_role, client, world):
+    beat(world, 120, {"title": "Buổi sáng"})
+    as_role("editor")
+    page = client.get("/").get_data(as_text=True)
+    assert "không chạy" in page and "lần cuối thấy lúc" in page and "Đang phát" not in page
+
+
+def test_warnings_for_a_soon_unapproved_slot_and_a_failed_render(as_role, client, world, ten_oclock):
+    add_slot(world, "gan", time(10, 45))
+    add_plan(world, "gan", PlanStatus.DRAFT,
+             warnings=["Không tạo được âm thanh cho 'Tin bão': espeak-ng lỗi"])
+    as_role("approver")
+    page = html.unescape(client.get("/").get_data(as_text=True))
+    assert "Cần chú ý" in page
+    assert "sắp đến giờ nhưng chưa được duyệt (phiên bản 1 chờ duyệt)" in page
+    assert "Không tạo được âm thanh cho 'Tin bão'" in page
+    assert "Buổi phát tiếp theo" in page and "Buổi gan" in page
+    assert 'data-countdown="2700"' in page and "Còn" in page
+
+
+def test_unplanned_soon_slot_warns(as_role, client, world, ten_oclock):
+    add_slot(world, "sap", time(11, 30))
+    as_role("approver")
+    page = client.get("/").get_data(as_text=True)
+    assert "Buổi sap lúc 11:30 sắp đến giờ nhưng chưa lập kế hoạch." in page
+    assert "Buổi chiều lúc 17:00 sắp đến giờ" not in page  # seven hours away
