@@ -1,0 +1,218 @@
+"""The day's playlist (Kế hoạch phát): plan a date, reorder, remove, listen, approve or reject."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from broadcaster import audit
+from broadcaster.db.models import Clip, DayPlan, PlanStatus, Role, User
+from broadcaster.errors import BroadcasterError
+from broadcaster.planning.airable import airable_plan
+from broadcaster.planning.approval import ItemSpec, approve, reject, save_version, versions
+from broadcaster.planning.day import plan_day
+from broadcaster.render import StationRenderer
+from web import db
+from web.auth import db_user, role_required
+from web.dayview import slot_views
+from web.forms import ActionForm, flash_error, local_today, now, parse_day, zone
+from web.labels import clock
+
+bp = Blueprint("playlist", __name__, url_prefix="/ke-hoach")
+
+
+class PlanForm(FlaskForm):
+    day = StringField("Ngày", validators=[DataRequired("Hãy chọn ngày.")])
+
+
+class RejectForm(FlaskForm):
+    comment = TextAreaField("Lý do từ chối", validators=[
+        DataRequired("Hãy ghi lý do từ chối để biên tập viên biết cần sửa gì."), Length(max=2000)])
+
+
+def _settings():
+    return current_app.config["STATION_SETTINGS"]
+
+
+def _plan(plan_id: int) -> DayPlan:
+    plan = db.session().get(DayPlan, plan_id)
+    if plan is None or plan.station_id != db.station().id:
+        abort(404)
+    return plan
+
+
+def _back(plan: DayPlan):
+    return redirect(url_for("playlist.day", ngay=plan.air_date.isoformat(),
+                            _anchor=f"slot-{plan.slot.name}"))
+
+
+@bp.route("")
+@login_required
+def day():
+    chosen = parse_day(request.args.get("ngay")) or local_today()
+    session, station = db.session(), db.station()
+    views = slot_views(chosen, now())
+    policy = _settings()["planning.unapproved"]
+    history, airing = {}, {}
+    user_ids: set[int] = set()
+    for view in views:
+        history[view.slot_id] = versions(session, station.id, chosen, view.slot_id)
+        airing[view.slot_id] = (airable_plan(session, station.id, chosen, view.slot_id, policy)
+                                if history[view.slot_id] else None)
+        for plan in history[view.slot_id]:
+            user_ids.update(i for i in (plan.created_by_id, plan.decided_by_id) if i)
+    people = {uid: full or name for uid, full, name in session.execute(
+        select(User.id, User.full_name, User.username).where(User.id.in_(user_ids)))}
+    return render_template("playlist.html", day=chosen, views=views, history=history,
+                           airing=airing, people=people, zone=zone(), today=local_today(),
+                           previous=chosen - timedelta(days=1), following=chosen + timedelta(days=1),
+                           plan_form=PlanForm(day=chosen.isoformat()), action=ActionForm(),
+                           reject_form=RejectForm(), policy=policy)
+
+
+@bp.route("/lap", methods=["POST"])
+@role_required(Role.EDITOR)
+def make():
+    """Plan (or re-plan) a date: render missing audio, store new draft versions."""
+    form = PlanForm()
+    chosen = parse_day(form.day.data) if form.validate_on_submit() else None
+    if chosen is None:
+        flash("Ngày không hợp lệ.", "error")
+        return redirect(url_for("playlist.day"))
+    if chosen < local_today():
+        flash("Không lập kế hoạch cho ngày đã qua.", "error")
+        return redirect(url_for("playlist.day", ngay=chosen.isoformat()))
+    session, station = db.session(), db.station()
+    renderer = StationRenderer(session, station, _settings())
+    try:
+        outcomes = plan_day(session, station, chosen, renderer, db_user())
+    except BroadcasterError as exc:
+        session.rollback()
+        flash_error(exc, "Không lập được kế hoạch: ")
+        return redirect(url_for("playlist.day", ngay=chosen.isoformat()))
+    session.commit()
+    made = sum(1 for o in outcomes if o.created)
+    if not outcomes:
+        flash("Ngày này không có buổi phát theo lịch.", "warning")
+    elif made:
+        flash(f"Đã lập kế hoạch ngày {chosen:%d/%m/%Y}: {made} buổi có phiên bản mới, cần duyệt.", "info")
+    else:
+        flash("Nội dung không đổi: giữ nguyên các phiên bản hiện có.", "info")
+    return redirect(url_for("playlist.day", ngay=chosen.isoformat()))
+
+
+def _editable(plan: DayPlan) -> bool:
+    newest = versions(db.session(), plan.station_id, plan.air_date, plan.slot_id)[0]
+    if newest.id != plan.id:
+        flash(f"Phiên bản {plan.version} đã cũ: phiên bản mới nhất là {newest.version}. "
+              "Hãy xem lại trước khi sửa.", "error")
+        return False
+    if plan.air_date < local_today():
+        flash("Không sửa được kế hoạch của ngày đã qua.", "error")
+        return False
+    return True
+
+
+def _new_version(plan: DayPlan, order: list, reason: str, action: str) -> None:
+    """Store the items in a new order (or fewer) as a new version and render its programme."""
+    session, station, user = db.session(), db.station(), db_user()
+    renderer = StationRenderer(session, station, _settings())
+    clip_ids = [item.clip_id for item in order if item.clip_id]
+    clips = {c.id: c for c in session.scalars(select(Clip).where(Clip.id.in_(clip_ids)))}
+    specs = [ItemSpec(item.bulletin_id, item.clip_id,
+                      clips[item.clip_id].cache_key if item.clip_id in clips else "", item.title,
+                      clips[item.clip_id].duration_ms if item.clip_id in clips else item.duration_ms or 0,
+                      item.carried_from) for item in order]
+    before = {"version": plan.version, "status": plan.status.value,
+              "items": [item.bulletin_id for item in plan.items]}
+    try:
+        new, created = save_version(session, station.id, plan.air_date, plan.slot_id,
+                                    plan.slot.name, specs, list(plan.warnings),
+                                    renderer.identity(), user, reason)
+        if created:
+            renderer.programme(new)
+    except BroadcasterError as exc:
+        session.rollback()
+        flash_error(exc, "Không lưu được thay đổi: ")
+        return
+    audit.record(session, station.id, user, action, "day_plan", new.id, before=before,
+                 after={"version": new.version, "status": new.status.value,
+                        "items": [s.bulletin_id for s in specs]}, comment=reason)
+    session.commit()
+    flash(f"Đã tạo phiên bản {new.version} ({reason}); phiên bản này cần được duyệt.", "info")
+
+
+@bp.route("/<int:plan_id>/muc/<int:position>/<any(len, xuong, bo):move>", methods=["POST"])
+@role_required(Role.EDITOR)
+def change(plan_id: int, position: int, move: str):
+    plan = _plan(plan_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    items = list(plan.items)
+    index = next((n for n, item in enumerate(items) if item.position == position), None)
+    if index is None:
+        abort(404)
+    if not _editable(plan):
+        return _back(plan)
+    title = items[index].title
+    if move == "bo":
+        del items[index]
+        _new_version(plan, items, f"bỏ «{title}»", "plan.remove_item")
+    else:
+        other = index - 1 if move == "len" else index + 1
+        if 0 <= other < len(items):
+            items[index], items[other] = items[other], items[index]
+            word = "lên" if move == "len" else "xuống"
+            _new_version(plan, items, f"chuyển «{title}» {word}", "plan.reorder")
+    return _back(plan)
+
+
+@bp.route("/<int:plan_id>/duyet", methods=["POST"])
+@role_required(Role.APPROVER)
+def approve_plan(plan_id: int):
+    plan = _plan(plan_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        approve(db.session(), plan, db_user())
+    except BroadcasterError as exc:
+        db.session().rollback()
+        flash_error(exc, "Không duyệt được: ")
+        return _back(plan)
+    db.session().commit()
+    flash(f"Đã duyệt {plan.slot.title.lower()} ngày {plan.air_date:%d/%m/%Y}, phiên bản "
+          f"{plan.version} ({clock(plan.programme_duration_ms)}).", "info")
+    return _back(plan)
+
+
+@bp.route("/<int:plan_id>/tu-choi", methods=["POST"])
+@role_required(Role.APPROVER)
+def reject_plan(plan_id: int):
+    plan = _plan(plan_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return _back(plan)
+    try:
+        reject(db.session(), plan, db_user(), form.comment.data)
+    except BroadcasterError as exc:
+        db.session().rollback()
+        flash_error(exc, "Không từ chối được: ")
+        return _back(plan)
+    db.session().commit()
+    flash(f"Đã từ chối phiên bản {plan.version} của {plan.slot.title.lower()}; biên tập viên sẽ "
+          "thấy lý do.", "info")
+    return _back(plan)
+
+
+@bp.app_template_global()
+def is_past(plan: DayPlan) -> bool:
+    return plan.air_date < local_today() or plan.status is PlanStatus.SUPERSEDED
