@@ -26,7 +26,7 @@ from broadcaster.playout.pump import DONE, STOPPED, Pump
 
 log = logging.getLogger(__name__)
 
-ROW_BEFORE_START = timedelta(seconds=0.5)  # the STARTED row is committed this long before audio
+ROW_BEFORE_START = timedelta(seconds=1.0)  # the STARTED row is committed this long before audio
 PROGRESS_SECONDS = 1.0
 TICK_SECONDS = 0.25
 
