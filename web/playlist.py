@@ -17,7 +17,7 @@ from broadcaster.errors import BroadcasterError
 from broadcaster.planning.airable import airable_plan
 from broadcaster.planning.approval import ItemSpec, approve, reject, save_version, versions
 from broadcaster.planning.day import plan_day
-from broadcaster.render import StationRenderer
+from broadcaster.render import StationRenderer, missing_clips
 from web import db
 from web.auth import db_user, role_required
 from web.dayview import slot_views
@@ -91,6 +91,7 @@ def make():
     session, station = db.session(), db.station()
     renderer = StationRenderer(session, station, _settings())
     try:
+        _render_missing(renderer, chosen)
         outcomes = plan_day(session, station, chosen, renderer, db_user())
     except BroadcasterError as exc:
         session.rollback()
@@ -105,6 +106,24 @@ def make():
     else:
         flash("Nội dung không đổi: giữ nguyên các phiên bản hiện có.", "info")
     return redirect(url_for("playlist.day", ngay=chosen.isoformat()))
+
+
+def _render_missing(renderer: StationRenderer, day) -> None:
+    """Render the idents and missing bulletin clips first, committing after each one.
+
+    SQLite holds its write lock from the first insert to the commit; rendering inside plan_day
+    would hold it for as long as all the speech takes and keep playout from writing its log.
+    """
+    session = renderer.session
+    renderer.identity()  # renders and records the station idents
+    session.commit()
+    for bulletin in missing_clips(session, renderer, day, day):
+        try:
+            renderer.bulletin_clip(bulletin)
+        except BroadcasterError:
+            session.rollback()  # plan_day tries again and reports it as a warning
+            continue
+        session.commit()
 
 
 def _editable(plan: DayPlan) -> bool:
