@@ -42,7 +42,8 @@ class BulletinForm(FlaskForm):
     title = StringField("Tiêu đề", validators=[DataRequired("Hãy nhập tiêu đề."),
                                                Length(max=300, message="Tiêu đề dài quá 300 ký tự.")])
     topic = SelectField("Chủ đề", coerce=int)
-    priority = SelectField("Mức ưu tiên", choices=options((p.value, w) for p, w in PRIORITY_WORDS.items()),
+    priority = SelectField("Mức ưu tiên",
+                           choices=options((p.value, w) for p, w in PRIORITY_WORDS.items()),
                            default=Priority.NORMAL.value)
     status = SelectField("Tình trạng", default=BulletinStatus.ACTIVE.value,
                          choices=options((s.value, w) for s, w in BULLETIN_STATUS_WORDS.items()))

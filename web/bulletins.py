@@ -10,7 +10,7 @@ from sqlalchemy import exists, or_, select
 
 from broadcaster import audit
 from broadcaster.db.models import (Bulletin, BulletinKind, BulletinStatus, Clip, DayPlan, PlanItem,
-                                   PlanStatus, Role, Topic)
+                                   PlanStatus, Role)
 from broadcaster.db.types import now_utc
 from broadcaster.errors import BroadcasterError
 from broadcaster.render import StationRenderer, bulletin_text
@@ -197,8 +197,3 @@ def preview(bulletin_id: int):
     flash(f"Đã tạo âm thanh ({clip.engine}, dài {clock(clip.duration_ms)}). Nghe bên dưới.", "info")
     return redirect(url_for("bulletins.show", bulletin_id=bulletin.id, _anchor="nghe"))
 
-
-@bp.app_template_global()
-def topic_name(topic_id: int) -> str:
-    topic = db.session().get(Topic, topic_id)
-    return topic.name if topic else ""

@@ -16,7 +16,7 @@ from broadcaster.db.models import LexiconEntry, Role
 from broadcaster.reading import build_lexicon, check_entry
 from web import db
 from web.auth import db_user, role_required
-from web.forms import ActionForm
+from web.forms import ActionForm, form_errors
 from web.spoken import annotate, explain_text, station_lexicon
 
 bp = Blueprint("lexicon", __name__, url_prefix="/tu-dien")
@@ -101,9 +101,7 @@ def add():
             db.session().commit()
             flash(f"Đã thêm «{term}» → «{entry.reading}».", "info")
             return redirect(url_for("lexicon.index", thu=form.sample.data or term))
-    for errors in form.errors.values():
-        for error in errors:
-            flash(error, "error")
+    form_errors(form)
     return redirect(url_for("lexicon.index"))
 
 

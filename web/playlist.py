@@ -21,7 +21,7 @@ from broadcaster.render import StationRenderer, missing_clips
 from web import db
 from web.auth import db_user, role_required
 from web.dayview import slot_views
-from web.forms import ActionForm, flash_error, local_today, now, parse_day, zone
+from web.forms import ActionForm, flash_error, form_errors, local_today, now, parse_day, zone
 from web.labels import clock
 
 bp = Blueprint("playlist", __name__, url_prefix="/ke-hoach")
@@ -102,7 +102,8 @@ def make():
     if not outcomes:
         flash("Ngày này không có buổi phát theo lịch.", "warning")
     elif made:
-        flash(f"Đã lập kế hoạch ngày {chosen:%d/%m/%Y}: {made} buổi có phiên bản mới, cần duyệt.", "info")
+        flash(f"Đã lập kế hoạch ngày {chosen:%d/%m/%Y}: {made} buổi có phiên bản mới, cần duyệt.",
+              "info")
     else:
         flash("Nội dung không đổi: giữ nguyên các phiên bản hiện có.", "info")
     return redirect(url_for("playlist.day", ngay=chosen.isoformat()))
@@ -144,10 +145,12 @@ def _new_version(plan: DayPlan, order: list, reason: str, action: str) -> None:
     renderer = StationRenderer(session, station, _settings())
     clip_ids = [item.clip_id for item in order if item.clip_id]
     clips = {c.id: c for c in session.scalars(select(Clip).where(Clip.id.in_(clip_ids)))}
-    specs = [ItemSpec(item.bulletin_id, item.clip_id,
-                      clips[item.clip_id].cache_key if item.clip_id in clips else "", item.title,
-                      clips[item.clip_id].duration_ms if item.clip_id in clips else item.duration_ms or 0,
-                      item.carried_from) for item in order]
+    specs = []
+    for item in order:
+        clip = clips.get(item.clip_id)
+        specs.append(ItemSpec(item.bulletin_id, item.clip_id, clip.cache_key if clip else "",
+                              item.title, clip.duration_ms if clip else item.duration_ms or 0,
+                              item.carried_from))
     before = {"version": plan.version, "status": plan.status.value,
               "items": [item.bulletin_id for item in plan.items]}
     try:
@@ -216,9 +219,7 @@ def reject_plan(plan_id: int):
     plan = _plan(plan_id)
     form = RejectForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+        form_errors(form)
         return _back(plan)
     try:
         reject(db.session(), plan, db_user(), form.comment.data)

@@ -169,7 +169,8 @@ def _emergency_bulletin(text: str) -> Bulletin:
     short = " ".join(text.split())
     short = short if len(short) <= 60 else short[:59] + "…"
     today = local_today()
-    bulletin = Bulletin(station_id=station.id, title=f"Khẩn cấp {local(now(), zone(), '%H:%M %d/%m')}: {short}",
+    when = local(now(), zone(), "%H:%M %d/%m")
+    bulletin = Bulletin(station_id=station.id, title=f"Khẩn cấp {when}: {short}",
                         topic_id=topic.id, kind=BulletinKind.TEXT, body=text,
                         priority=Priority.EMERGENCY, status=BulletinStatus.ARCHIVED,
                         valid_from=today, valid_until=today, author_id=user.id)

@@ -3,7 +3,7 @@ import re
 
 from sqlalchemy import select
 
-from broadcaster.db.models import AuditEvent, Role, User
+from broadcaster.db.models import AuditEvent, User
 
 
 def user(world, name):

@@ -2,12 +2,12 @@
 
 import html
 import os
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
 
-from broadcaster.db.models import AsRun, AsRunStatus, Clip, DayPlan, SlotTemplate, Station, Trigger
+from broadcaster.db.models import AsRun, AsRunStatus, Clip, Station, Trigger
 from tests.web.test_today import add_plan
 
 
