@@ -3,8 +3,8 @@ import re
 
 from sqlalchemy import select
 
-from broadcaster.db.models import (AuditEvent, Bulletin, BulletinStatus, Clip, Priority,
-                                   RepeatKind, Topic)
+from broadcaster.db.models import (AuditEvent, Bulletin, BulletinStatus, Clip, PlanItem,
+                                   PlanStatus, Priority, RepeatKind, Topic)
 
 NOTICE = "UBND xã thông báo: ngày 15/3/2024 tiêm 1.250 liều vắc xin"
 
@@ -79,6 +79,22 @@ def test_edit_is_audited_with_before_and_after(as_role, post, client, world):
         event = session.scalar(select(AuditEvent).where(AuditEvent.action == "bulletin.edit"))
         assert event.before["title"] == "Thông báo tiêm phòng"
         assert event.after["title"] == "Tiêm phòng (sửa)"
+
+
+def test_editing_a_bulletin_of_an_approved_plan_is_flagged(as_role, post, world):
+    from tests.web.test_today import add_plan
+    bulletin = world.bulletin()
+    plan = add_plan(world, "chieu", PlanStatus.APPROVED)
+    with world.session() as session:
+        session.add(PlanItem(plan_id=plan, position=0, bulletin_id=bulletin, title="Thông báo tiêm phòng"))
+    as_role("editor")
+    page = html.unescape(post(f"/ban-tin/{bulletin}/sua", form(world, title="Đổi giờ tiêm"),
+                              follow=True).get_data(as_text=True))
+    assert "Bản tin này đang có trong kế hoạch đã duyệt" in page
+    assert "vẫn phát nội dung cũ cho đến khi lập lại kế hoạch và duyệt lại" in page
+    with world.session() as session:
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "bulletin.edit_approved"))
+        assert "buổi chiều v1" in event.comment and event.after["title"] == "Đổi giờ tiêm"
 
 
 def test_soft_delete_keeps_the_row_and_its_history(as_role, post, client, world):

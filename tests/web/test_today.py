@@ -116,3 +116,13 @@ def test_unplanned_soon_slot_warns(as_role, client, world, ten_oclock):
     page = client.get("/").get_data(as_text=True)
     assert "Buổi sap lúc 11:30 sắp đến giờ nhưng chưa lập kế hoạch." in page
     assert "Buổi chiều lúc 17:00 sắp đến giờ" not in page  # seven hours away
+
+
+def test_next_slot_skips_one_that_already_aired(as_role, client, world, ten_oclock):
+    add_slot(world, "som", time(9, 50))
+    add_slot(world, "muon", time(11, 0))
+    aired(world, "som", AsRunStatus.PLAYED)
+    as_role("operator")
+    page = client.get("/").get_data(as_text=True)
+    next_card = page[page.index("Buổi phát tiếp theo"):page.index("Tiến trình phát")]
+    assert "Buổi muon" in next_card and 'data-countdown="3600"' in next_card
