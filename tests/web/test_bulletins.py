@@ -82,7 +82,7 @@ def test_edit_is_audited_with_before_and_after(as_role, post, client, world):
 
 
 def test_editing_a_bulletin_of_an_approved_plan_is_flagged(as_role, post, world):
-    from tests.web.test_today import add_plan
+    from tests.web.rows import add_plan
     bulletin = world.bulletin()
     plan = add_plan(world, "chieu", PlanStatus.APPROVED)
     with world.session() as session:

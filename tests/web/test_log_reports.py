@@ -2,30 +2,13 @@
 
 import html
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from broadcaster.db.models import AsRun, AsRunStatus, Clip, Station, Trigger
-from tests.web.test_today import add_plan
-
-
-def log_row(world, *, kind="item", status=AsRunStatus.PLAYED, title="Thông báo tiêm phòng",
-            topic="y-te", day=None, parent=None, slot="sang", played=60_000, offset=None,
-            version=1, when=None):
-    with world.session() as session:
-        station = session.scalar(select(Station))
-        start = when or datetime.now(timezone.utc) - timedelta(minutes=30)
-        row = AsRun(station_id=station.id, kind=kind, parent_id=parent, trigger=Trigger.SCHEDULE,
-                    status=status, air_date=day or world.today(), slot_name=slot, title=title,
-                    topic_code=topic if kind == "item" else "", source="speech",
-                    scheduled_at=start, started_at=start if played else None,
-                    ended_at=start + timedelta(milliseconds=played or 1000), played_ms=played,
-                    duration_ms=played, offset_ms=offset, plan_version=version)
-        session.add(row)
-        session.flush()
-        return row.id
+from broadcaster.db.models import AsRunStatus, Clip, Station
+from tests.web.rows import add_plan, log_row
 
 
 def test_log_lists_and_filters_what_aired(as_role, client, world):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from broadcaster.db.models import (AsRunStatus, AuditEvent, Bulletin, BulletinStatus, Clip,
                                    PlanStatus, Priority)
 from broadcaster.db.playout_models import PlayRequest
-from tests.web.test_today import add_plan, aired, beat
+from tests.web.rows import add_plan, aired, beat
 
 
 def test_emergency_text_is_rendered_confirmed_then_queued(as_role, post, client, world):

@@ -1,26 +1,14 @@
 """The dashboard: slot states from plans and the as-run log, next slot, heartbeat, warnings."""
 
 import html
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
-from broadcaster.db.models import (AsRun, AsRunStatus, DayPlan, PlanStatus, SlotTemplate, Station,
-                                   Trigger)
-from broadcaster.db.playout_models import PlayoutHeartbeat
-
-
-def add_slot(world, name, start: time, length=30):
-    with world.session() as session:
-        station = session.scalar(select(Station))
-        slot = SlotTemplate(station_id=station.id, name=name, title=f"Buổi {name}",
-                            start_time=start, length_seconds=length * 60,
-                            weekdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"], grace_seconds=60)
-        session.add(slot)
-        session.flush()
-        return slot.id
+from broadcaster.db.models import AsRunStatus, PlanStatus, Station
+from tests.web.rows import add_plan, add_slot, aired, beat
 
 
 @pytest.fixture
@@ -32,41 +20,6 @@ def ten_oclock(world, monkeypatch):
     monkeypatch.setattr("web.forms.now", lambda: moment)
     monkeypatch.setattr("web.today.now", lambda: moment)
     return moment
-
-
-def add_plan(world, slot_name, status=PlanStatus.DRAFT, warnings=(), programme="p.mp3", day=None):
-    with world.session() as session:
-        station = session.scalar(select(Station))
-        slot_id = session.scalar(select(SlotTemplate.id).where(SlotTemplate.name == slot_name))
-        plan = DayPlan(station_id=station.id, air_date=day or world.today(), slot_id=slot_id,
-                       version=1, status=status, content_hash="x" * 64, warnings=list(warnings),
-                       programme_path=programme, programme_duration_ms=90_000)
-        session.add(plan)
-        session.flush()
-        return plan.id
-
-
-def aired(world, slot_name, status, error="", day=None):
-    with world.session() as session:
-        station = session.scalar(select(Station))
-        now = datetime.now(timezone.utc)
-        row = AsRun(station_id=station.id, kind="slot", trigger=Trigger.SCHEDULE, status=status,
-                    air_date=day or world.today(), slot_name=slot_name, title=f"Buổi {slot_name}",
-                    scheduled_at=now - timedelta(hours=1), started_at=None, ended_at=now,
-                    played_ms=0, error=error, plan_version=1)
-        session.add(row)
-        session.flush()
-        return row.id
-
-
-def beat(world, seconds_ago, playing=None):
-    with world.session() as session:
-        station = session.scalar(select(Station))
-        now = datetime.now(timezone.utc)
-        session.add(PlayoutHeartbeat(station_id=station.id, pid=4321, host="may-phat",
-                                     started_at=now - timedelta(hours=2),
-                                     seen_at=now - timedelta(seconds=seconds_ago),
-                                     state={"playing": playing, "outputs": {"aircheck": "ok"}}))
 
 
 def test_slot_states_come_from_plans_and_the_log(as_role, client, world):
