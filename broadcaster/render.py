@@ -8,6 +8,7 @@ a plan version's programme is rendered once and its item offsets are stored for 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -48,6 +49,7 @@ class StationRenderer:
         self.station = station
         self.settings = settings
         self._chain = chain
+        self._pending: dict[str, Clip] = {}  # rows made but not stored yet, by cache key
 
     @cached_property
     def chain(self) -> SpeechChain:
@@ -69,8 +71,13 @@ class StationRenderer:
         return normalize(text, dialect=DIALECTS.get(voice, "north"), lexicon=self.lexicon)
 
     def _record(self, clip: SpeechClip, kind: str, bulletin_id: int | None) -> Clip:
-        row = self.session.scalar(select(Clip).where(Clip.station_id == self.station.id,
-                                                     Clip.cache_key == clip.key))
+        """The Clip row for a spoken clip: the stored one, or a new one not yet in the session.
+
+        Nothing is written here: speech takes seconds, and a write would hold SQLite's lock
+        through it. `save_clip` stores new rows when the caller is ready to write.
+        """
+        row = self._pending.get(clip.key) or self.session.scalar(select(Clip).where(
+            Clip.station_id == self.station.id, Clip.cache_key == clip.key))
         if row is None:
             row = Clip(station_id=self.station.id, cache_key=clip.key, kind=kind,
                        bulletin_id=bulletin_id, spoken_text=clip.text, engine=clip.engine,
@@ -79,6 +86,16 @@ class StationRenderer:
                        skipped={s.engine: s.message for s in clip.skipped},
                        path=self._relative(clip.path), duration_ms=clip.duration_ms,
                        lufs=clip.lufs, true_peak=clip.true_peak)
+            self._pending[clip.key] = row
+        return row
+
+    def save_clip(self, row: Clip) -> Clip:
+        """Store a clip row made by this renderer (if it is new) and return it with its id."""
+        if row.id is None:
+            stored = self.session.scalar(select(Clip).where(Clip.station_id == self.station.id,
+                                                            Clip.cache_key == row.cache_key))
+            if stored is not None:
+                return stored
             self.session.add(row)
             self.session.flush()
         return row
@@ -102,7 +119,8 @@ class StationRenderer:
             return row
         spoken = self.spoken(bulletin_text(bulletin))
         if not render:
-            row = self.session.scalar(select(Clip).where(
+            row = next((r for r in self._pending.values() if r.spoken_text == spoken), None)
+            row = row or self.session.scalar(select(Clip).where(
                 Clip.station_id == self.station.id, Clip.spoken_text == spoken)
                 .order_by(Clip.id.desc()))
             return row if row is not None and self.path_of(row).is_file() else None
@@ -129,30 +147,56 @@ class StationRenderer:
         ident, closing = self.idents
         return {"ident": ident.cache_key, "closing": closing.cache_key, "gap_ms": self.gap_ms}
 
-    def programme(self, plan: DayPlan) -> None:
-        """Render the plan version's programme file and store where each item sits in it."""
-        ident, closing = self.idents
-        clips = {c.id: c for c in self.session.scalars(
-            select(Clip).where(Clip.id.in_([i.clip_id for i in plan.items])))}
+    def render_parts(self, air_date, slot_name: str, digest: str, items: list[tuple[str, Clip]],
+                     ident: Clip, closing: Clip, gap: int | None = None) -> Rendered:
+        """Render a programme file named by its content hash; no database writes."""
+        gap = self.gap_ms if gap is None else gap
         parts = standard_parts(self.path_of(ident),
-                               [(item.title, self.path_of(clips[item.clip_id])) for item in plan.items],
+                               [(title, self.path_of(clip)) for title, clip in items],
                                self.path_of(closing))
-        relative = Path(PROGRAMMES) / plan.air_date.isoformat() / f"{plan.slot.name}-v{plan.version}.mp3"
+        relative = Path(PROGRAMMES) / air_date.isoformat() / f"{slot_name}-{digest[:16]}.mp3"
         dest = self.settings.home / relative
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = temp_beside(dest)
         try:
-            rendered = render_programme(parts, tmp, gap_ms=self.gap_ms,
-                                        target=loudness_target(self.settings))
+            rendered = render_programme(parts, tmp, gap_ms=gap, target=loudness_target(self.settings))
             publish(tmp, dest)
         finally:
             tmp.unlink(missing_ok=True)
-        entries = [e for e in rendered.layout.entries if e.kind == "item"]
-        for item, entry in zip(plan.items, entries):
-            item.offset_ms, item.duration_ms = entry.offset_ms, entry.duration_ms
-        plan.programme_path = str(relative)
-        plan.programme_duration_ms = rendered.duration_ms
         log.info("rendered programme %s (%d ms)", relative, rendered.duration_ms)
+        entries = tuple((e.offset_ms, e.duration_ms) for e in rendered.layout.entries
+                        if e.kind == "item")
+        return Rendered(str(relative), rendered.duration_ms, entries)
+
+    def programme(self, plan: DayPlan) -> None:
+        """Render a stored version's programme again, from the parts it was made of."""
+        ids = [i.clip_id for i in plan.items] + [plan.ident_clip_id, plan.closing_clip_id]
+        clips = {c.id: c for c in self.session.scalars(select(Clip).where(Clip.id.in_(
+            [i for i in ids if i is not None])))}
+        ident, closing = self.idents
+        rendered = self.render_parts(
+            plan.air_date, plan.slot.name, plan.content_hash,
+            [(item.title, clips[item.clip_id]) for item in plan.items],
+            clips.get(plan.ident_clip_id, ident), clips.get(plan.closing_clip_id, closing),
+            plan.gap_ms)
+        apply_rendered(plan, rendered)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered programme file: where it is, how long, and each item's (offset, duration)."""
+
+    path: str
+    duration_ms: int
+    items: tuple[tuple[int, int], ...]
+
+
+def apply_rendered(plan: DayPlan, rendered: Rendered) -> None:
+    """Store a rendered programme on its plan version."""
+    for item, (offset, duration) in zip(plan.items, rendered.items):
+        item.offset_ms, item.duration_ms = offset, duration
+    plan.programme_path = rendered.path
+    plan.programme_duration_ms = rendered.duration_ms
 
 
 def missing_clips(session: Session, renderer: StationRenderer, first_day, last_day) -> list[Bulletin]:

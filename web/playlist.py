@@ -15,9 +15,9 @@ from broadcaster import audit
 from broadcaster.db.models import Clip, DayPlan, PlanStatus, Role, User
 from broadcaster.errors import BroadcasterError
 from broadcaster.planning.airable import airable_plan
-from broadcaster.planning.approval import ItemSpec, approve, reject, save_version, versions
-from broadcaster.planning.day import plan_day
-from broadcaster.render import StationRenderer, missing_clips
+from broadcaster.planning.approval import ItemSpec, approve, reject, versions
+from broadcaster.planning.day import plan_day, prepare_slot, write_slot
+from broadcaster.render import StationRenderer
 from web import db
 from web.auth import db_user, role_required
 from web.dayview import slot_views
@@ -91,7 +91,6 @@ def make():
     session, station = db.session(), db.station()
     renderer = StationRenderer(session, station, _settings())
     try:
-        _render_missing(renderer, chosen)
         outcomes = plan_day(session, station, chosen, renderer, db_user())
     except BroadcasterError as exc:
         session.rollback()
@@ -107,24 +106,6 @@ def make():
     else:
         flash("Nội dung không đổi: giữ nguyên các phiên bản hiện có.", "info")
     return redirect(url_for("playlist.day", ngay=chosen.isoformat()))
-
-
-def _render_missing(renderer: StationRenderer, day) -> None:
-    """Render the idents and missing bulletin clips first, committing after each one.
-
-    SQLite holds its write lock from the first insert to the commit; rendering inside plan_day
-    would hold it for as long as all the speech takes and keep playout from writing its log.
-    """
-    session = renderer.session
-    renderer.identity()  # renders and records the station idents
-    session.commit()
-    for bulletin in missing_clips(session, renderer, day, day):
-        try:
-            renderer.bulletin_clip(bulletin)
-        except BroadcasterError:
-            session.rollback()  # plan_day tries again and reports it as a warning
-            continue
-        session.commit()
 
 
 def _editable(plan: DayPlan) -> bool:
@@ -143,31 +124,29 @@ def _new_version(plan: DayPlan, order: list, reason: str, action: str) -> None:
     """Store the items in a new order (or fewer) as a new version and render its programme."""
     session, station, user = db.session(), db.station(), db_user()
     renderer = StationRenderer(session, station, _settings())
-    clip_ids = [item.clip_id for item in order if item.clip_id]
-    clips = {c.id: c for c in session.scalars(select(Clip).where(Clip.id.in_(clip_ids)))}
-    specs = []
-    for item in order:
-        clip = clips.get(item.clip_id)
-        specs.append(ItemSpec(item.bulletin_id, item.clip_id, clip.cache_key if clip else "",
-                              item.title, clip.duration_ms if clip else item.duration_ms or 0,
-                              item.carried_from))
+    clips = {c.id: c for c in session.scalars(
+        select(Clip).where(Clip.id.in_([item.clip_id for item in order])))}
+    entries = [(ItemSpec(item.bulletin_id, item.clip_id, clips[item.clip_id].cache_key, item.title,
+                         clips[item.clip_id].duration_ms, item.carried_from), clips[item.clip_id])
+               for item in order]
     before = {"version": plan.version, "status": plan.status.value,
               "items": [item.bulletin_id for item in plan.items]}
-    try:
-        new, created = save_version(session, station.id, plan.air_date, plan.slot_id,
-                                    plan.slot.name, specs, list(plan.warnings),
-                                    renderer.identity(), user, reason)
-        if created:
-            renderer.programme(new)
+    try:  # the programme is rendered before anything is written
+        prepared = prepare_slot(session, station, plan.air_date, plan.slot_id, plan.slot.name,
+                                entries, list(plan.warnings), list(plan.carried_out), renderer)
+        new, created = write_slot(session, station, plan.air_date, prepared, renderer, user, reason)
     except BroadcasterError as exc:
         session.rollback()
         flash_error(exc, "Không lưu được thay đổi: ")
         return
     audit.record(session, station.id, user, action, "day_plan", new.id, before=before,
                  after={"version": new.version, "status": new.status.value,
-                        "items": [s.bulletin_id for s in specs]}, comment=reason)
+                        "items": [item.bulletin_id for item in order]}, comment=reason)
     session.commit()
-    flash(f"Đã tạo phiên bản {new.version} ({reason}); phiên bản này cần được duyệt.", "info")
+    if created:
+        flash(f"Đã tạo phiên bản {new.version} ({reason}); phiên bản này cần được duyệt.", "info")
+    else:
+        flash("Nội dung không đổi: giữ nguyên phiên bản hiện có.", "info")
 
 
 @bp.route("/<int:plan_id>/muc/<int:position>/<any(len, xuong, bo):move>", methods=["POST"])

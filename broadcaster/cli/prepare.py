@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from broadcaster.cli.context import StationContext
 from broadcaster.cli.planning import DateParam, resolve_day
-from broadcaster.db.models import DayPlan
+from broadcaster.db.models import Bulletin, DayPlan
 from broadcaster.errors import BroadcasterError, ConfigError
 from broadcaster.planning.day import plan_day
 from broadcaster.render import StationRenderer, missing_clips, missing_programmes
@@ -46,30 +46,38 @@ def render(station_ctx: StationContext, day) -> None:
         renderer = StationRenderer(session, station, station_ctx.settings)
         first = resolve_day(day or "today", station)
         last = first if day else date.max
-        clips = missing_clips(session, renderer, first, last)
-        programmes = missing_programmes(session, renderer, first, None if last == date.max else last)
-        work = [("clip", b) for b in clips] + [("programme", p) for p in programmes]
-        if not work:
-            click.echo("Không còn âm thanh nào cần tạo.")
-            return
-        failures = []
-        with click.progressbar(work, label="Đang tạo âm thanh", show_pos=True,
-                               item_show_func=lambda w: w and _label(*w)) as bar:
-            for kind, thing in bar:
-                try:
-                    if kind == "clip":
-                        renderer.bulletin_clip(thing)
-                    else:
-                        renderer.programme(thing)
-                except BroadcasterError as exc:
-                    failures.append(f"{_label(kind, thing)}: {exc}")
-                session.flush()
-    click.echo(f"Đã tạo {len(clips)} bản tin và {len(programmes)} chương trình "
+        work = ([("clip", b.id, _label("clip", b))
+                 for b in missing_clips(session, renderer, first, last)]
+                + [("programme", p.id, _label("programme", p)) for p in
+                   missing_programmes(session, renderer, first, None if last == date.max else last)])
+    if not work:
+        click.echo("Không còn âm thanh nào cần tạo.")
+        return
+    failures = []
+    with click.progressbar(work, label="Đang tạo âm thanh", show_pos=True,
+                           item_show_func=lambda w: w and w[2]) as bar:
+        for kind, row_id, label in bar:
+            try:
+                _render_one(station_ctx, kind, row_id)  # one short transaction each
+            except BroadcasterError as exc:
+                failures.append(f"{label}: {exc}")
+    clips = sum(1 for w in work if w[0] == "clip")
+    click.echo(f"Đã tạo {clips} bản tin và {len(work) - clips} chương trình "
                f"({len(failures)} lỗi).")
     for failure in failures:
         click.echo(f"  Lỗi: {failure}", err=True)
     if failures:
         raise SystemExit(1)
+
+
+def _render_one(station_ctx: StationContext, kind: str, row_id: int) -> None:
+    """Render one clip or programme, then store it: the write comes after the slow part."""
+    with station_ctx.session() as session:
+        renderer = StationRenderer(session, station_ctx.station(session), station_ctx.settings)
+        if kind == "clip":
+            renderer.save_clip(renderer.bulletin_clip(session.get(Bulletin, row_id)))
+        else:
+            renderer.programme(session.get(DayPlan, row_id))
 
 
 def has_plans(station_ctx: StationContext, day: date) -> bool:
@@ -118,6 +126,9 @@ def prepare(station_ctx: StationContext, day, every_day: bool) -> None:
         except BroadcasterError as exc:
             log.error("preparing %s failed: %s", day, exc)
             click.echo(f"Lỗi khi chuẩn bị kế hoạch ({day}): {exc}", err=True)
+        except Exception:  # the job boundary: tomorrow's run must still happen
+            log.exception("preparing %s failed", day)
+            click.echo(f"Lỗi hệ thống khi chuẩn bị kế hoạch ({day}); sẽ thử lại lần sau.", err=True)
 
     def first_run() -> None:
         if not has_plans(station_ctx, datetime.now(zone).date()):

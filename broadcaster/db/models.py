@@ -227,6 +227,12 @@ class DayPlan(Base):
     decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[Optional[datetime]]
     decision_comment: Mapped[str] = mapped_column(Text, default="")
+    # What the programme was made of besides the items, so it can be re-rendered exactly.
+    ident_clip_id: Mapped[Optional[int]] = mapped_column(ForeignKey("clip.id"))
+    closing_clip_id: Mapped[Optional[int]] = mapped_column(ForeignKey("clip.id"))
+    gap_ms: Mapped[Optional[int]]
+    # Bulletins that did not fit in this slot nor later that day: [[bulletin_id, since, title]].
+    carried_out: Mapped[list[str]] = mapped_column(default=list)
 
     slot: Mapped[SlotTemplate] = relationship(lazy="joined")
     items: Mapped[list["PlanItem"]] = relationship(order_by="PlanItem.position",

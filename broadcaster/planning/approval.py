@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from broadcaster import audit
@@ -101,11 +101,10 @@ def approve(session: Session, plan: DayPlan, user: User, *, at: datetime | None 
         raise PlanError(f"phiên bản {plan.version} chưa có âm thanh chương trình: "
                         "hãy tạo âm thanh (broadcaster render) trước khi duyệt.")
     before = _state(plan)
+    _claim(session, plan, PlanStatus.APPROVED, user, at)
     for other in versions(session, plan.station_id, plan.air_date, plan.slot_id):
         if other.id != plan.id and other.status is PlanStatus.APPROVED:
             other.status = PlanStatus.SUPERSEDED
-    plan.status = PlanStatus.APPROVED
-    plan.decided_by_id, plan.decided_at = user.id, at or now_utc()
     audit.record(session, plan.station_id, user, "plan.approve", "day_plan", plan.id,
                  before=before, after=_state(plan))
     return plan
@@ -123,12 +122,32 @@ def reject(session: Session, plan: DayPlan, user: User, comment: str,
         raise PlanError(f"phiên bản {plan.version} đang ở trạng thái {_status_word(plan)}, "
                         "không từ chối được.")
     before = _state(plan)
-    plan.status = PlanStatus.REJECTED
-    plan.decided_by_id, plan.decided_at = user.id, at or now_utc()
-    plan.decision_comment = comment
+    _claim(session, plan, PlanStatus.REJECTED, user, at, comment)
     audit.record(session, plan.station_id, user, "plan.reject", "day_plan", plan.id,
                  before=before, after=_state(plan), comment=comment)
     return plan
+
+
+def _claim(session: Session, plan: DayPlan, status: PlanStatus, user: User,
+           at: datetime | None, comment: str = "") -> None:
+    """Decide in one conditional UPDATE: the version must still be the newest draft.
+
+    A planner in another process may have stored a newer version since this one was read.
+    """
+    newer = (select(DayPlan.id).where(
+        DayPlan.station_id == plan.station_id, DayPlan.air_date == plan.air_date,
+        DayPlan.slot_id == plan.slot_id, DayPlan.version > plan.version).exists())
+    decided_at = at or now_utc()
+    result = session.execute(
+        update(DayPlan).where(DayPlan.id == plan.id, DayPlan.status == PlanStatus.DRAFT, ~newer)
+        .values(status=status, decided_by_id=user.id, decided_at=decided_at,
+                decision_comment=comment)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        session.refresh(plan)
+        raise PlanError(f"phiên bản {plan.version} vừa được thay đổi ở nơi khác "
+                        f"({_status_word(plan)}): hãy tải lại và xem trước khi quyết định.")
+    session.refresh(plan)
 
 
 STATUS_WORDS = {PlanStatus.DRAFT: "chờ duyệt", PlanStatus.APPROVED: "đã duyệt",

@@ -58,23 +58,24 @@ class PlannedItem:
 
 
 @dataclass(frozen=True)
-class SlotPlan:
-    slot: SlotSpec
-    items: tuple[PlannedItem, ...]
-    used_ms: int
-    warnings: tuple[str, ...] = ()
-
-    @property
-    def capacity_ms(self) -> int:
-        return self.slot.length_seconds * 1000
-
-
-@dataclass(frozen=True)
 class Carried:
     """A bulletin waiting for room since the day it was first meant to air."""
 
     candidate: Candidate
     since: date
+
+
+@dataclass(frozen=True)
+class SlotPlan:
+    slot: SlotSpec
+    items: tuple[PlannedItem, ...]
+    used_ms: int
+    warnings: tuple[str, ...] = ()
+    carried_out: tuple[Carried, ...] = ()  # failed here last, found no room later that day
+
+    @property
+    def capacity_ms(self) -> int:
+        return self.slot.length_seconds * 1000
 
 
 @dataclass(frozen=True)
@@ -118,13 +119,18 @@ def _minutes(ms: int) -> str:
 
 def build_day(day: date, slots: list[SlotSpec], candidates: list[Candidate], overhead: Overhead,
               carried_in: tuple[Carried, ...] = ()) -> DayPlanDraft:
-    """Plan every slot of a day, in start order. Same inputs, same plan."""
+    """Plan every slot of a day, in start order. Same inputs, same plan.
+
+    `carried_in` are yesterday's left-overs, built from today's candidates (so their repeat
+    counts are current): they go first among equals and still obey their repeat rule.
+    """
     ordered_slots = sorted(slots, key=lambda s: (s.start, s.name))
     placed: dict[int, int] = {}
-    waiting: dict[int, tuple[Candidate, date]] = {}  # carried: bulletin id -> (candidate, from)
+    waiting: dict[int, tuple[Candidate, date]] = {}  # carried: bulletin id -> (candidate, since)
+    last_failed: dict[int, int] = {}  # bulletin id -> index of the slot it last failed in
     for carried in carried_in:
         waiting[carried.candidate.bulletin_id] = (carried.candidate, carried.since)
-    plans = []
+    results: list[tuple[SlotSpec, list[PlannedItem], int, list[str]]] = []
     for index, slot in enumerate(ordered_slots):
         later = ordered_slots[index + 1:]
         queue: dict[int, tuple[Candidate, date | None]] = {}
@@ -133,6 +139,8 @@ def build_day(day: date, slots: list[SlotSpec], candidates: list[Candidate], ove
             if candidate.valid_until and day > candidate.valid_until:
                 warnings.append(f"'{candidate.title}' hết hiệu lực trước khi có chỗ phát: không phát.")
                 del waiting[bulletin_id]
+            elif not _still_wanted(candidate, placed.get(bulletin_id, 0)):
+                del waiting[bulletin_id]  # its repeat rule is met elsewhere
             elif fits_rules(candidate, day, slot):
                 queue[bulletin_id] = (candidate, origin)
         for candidate in candidates:
@@ -153,11 +161,32 @@ def build_day(day: date, slots: list[SlotSpec], candidates: list[Candidate], ove
                 placed[candidate.bulletin_id] = placed.get(candidate.bulletin_id, 0) + 1
                 waiting.pop(candidate.bulletin_id, None)
                 continue
-            target = next((s for s in later if fits_rules(candidate, day, s)), None)
-            where = target.title.lower() if target else "ngày hôm sau"
-            warnings.append(f"'{candidate.title}' ({_minutes(candidate.duration_ms)} phút) không đủ "
-                            f"thời lượng trong {slot.title.lower()}: chuyển sang {where}.")
-            waiting[candidate.bulletin_id] = (candidate, origin or day)
-        plans.append(SlotPlan(slot, tuple(items), used, tuple(warnings)))
-    carried_out = tuple(Carried(candidate, origin) for candidate, origin in waiting.values())
-    return DayPlanDraft(day, tuple(plans), carried_out)
+            message, keep = _no_room(candidate, day, slot, later)
+            warnings.append(message)
+            if keep:
+                waiting[candidate.bulletin_id] = (candidate, origin or day)
+                last_failed[candidate.bulletin_id] = index
+            else:
+                waiting.pop(candidate.bulletin_id, None)
+        results.append((slot, items, used, warnings))
+    leftovers = {bulletin_id: Carried(candidate, origin)
+                 for bulletin_id, (candidate, origin) in waiting.items()}
+    plans = tuple(SlotPlan(slot, tuple(items), used, tuple(warnings), tuple(
+        carried for bulletin_id, carried in leftovers.items() if last_failed.get(bulletin_id) == i))
+        for i, (slot, items, used, warnings) in enumerate(results))
+    return DayPlanDraft(day, plans, tuple(leftovers.values()))
+
+
+def _no_room(candidate: Candidate, day: date, slot: SlotSpec,
+             later: list[SlotSpec]) -> tuple[str, bool]:
+    """The approver's warning for an item that does not fit, and whether it waits for room."""
+    target = next((s for s in later if fits_rules(candidate, day, s)), None)
+    expires = candidate.valid_until is not None and candidate.valid_until <= day
+    if target is not None:
+        where = f"chuyển sang {target.title.lower()}"
+    elif expires:
+        where = "bản tin hết hiệu lực sau hôm nay nên không được phát"
+    else:
+        where = "chuyển sang ngày hôm sau"
+    return (f"'{candidate.title}' ({_minutes(candidate.duration_ms)} phút) không đủ thời lượng "
+            f"trong {slot.title.lower()}: {where}.", target is not None or not expires)

@@ -3,7 +3,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from broadcaster.db.models import AuditEvent, Bulletin, PlanStatus, Role, SlotTemplate, Topic
+from broadcaster.db.models import (AuditEvent, Bulletin, DayPlan, PlanStatus, Role, SlotTemplate,
+                                   Topic, User)
+from broadcaster.planning import approval
 from broadcaster.planning.airable import airable_plan
 from broadcaster.planning.approval import (ItemSpec, NotAllowed, PlanError, approve, reject,
                                            save_version)
@@ -130,3 +132,32 @@ def test_every_decision_is_an_audit_event(world):
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "day_plan")
                               .order_by(AuditEvent.id)).all()
     assert actions == ["plan.reject", "plan.approve", "plan.change_approved", "plan.approve"]
+
+
+def test_approving_a_version_another_process_just_replaced_is_refused(station_ctx, monkeypatch):
+    with station_ctx.session() as session:
+        station = station_ctx.station(session)
+        topic = session.scalar(select(Topic).where(Topic.code == "cchc"))
+        session.add(Bulletin(station_id=station.id, title="Tin 1", topic_id=topic.id, body="..."))
+        session.flush()
+        slot = session.scalar(select(SlotTemplate).where(SlotTemplate.name == "sang"))
+        approver = add_user(session, station, "hung", "mat-khau-dai", [Role.APPROVER])
+        v1, _ = save_version(session, station.id, DAY, slot.id, "sang", items(1), [], {}, "lan", "t")
+        v1.programme_path = "programmes/v1.mp3"
+        ids = (station.id, slot.id, approver.id, v1.id)
+    station_id, slot_id, approver_id, v1_id = ids
+    with station_ctx.session() as reader:  # the approver's page was loaded with v1 newest
+        stale = reader.get(DayPlan, v1_id)
+        user = reader.get(User, approver_id)
+        with station_ctx.session() as planner:  # meanwhile another process stores v2
+            save_version(planner, station_id, DAY, slot_id, "sang", items(1, key="x"), [], {},
+                         "lan", "t")
+        with pytest.raises(PlanError, match="phiên bản 1 đã cũ"):
+            approve(reader, stale, user)  # the usual check sees it
+        # The race: v2 lands between that check and the decision. The UPDATE itself refuses.
+        monkeypatch.setattr(approval, "_require_newest", lambda session, plan: None)
+        with pytest.raises(PlanError, match="vừa được thay đổi ở nơi khác"):
+            approve(reader, stale, user)
+    with station_ctx.session() as session:
+        statuses = session.scalars(select(DayPlan.status).order_by(DayPlan.version)).all()
+    assert statuses == [PlanStatus.SUPERSEDED, PlanStatus.DRAFT]

@@ -102,3 +102,26 @@ def test_building_twice_gives_the_same_plan():
 def test_an_empty_day_has_empty_slots():
     plan = build_day(FRIDAY, [SANG], [], OVERHEAD)
     assert plan.slots[0].items == () and plan.slots[0].used_ms == 60_000
+
+
+def test_an_item_that_cannot_fit_on_its_last_valid_day_is_not_promised_tomorrow():
+    last_day = bulletin(8, minutes=9, valid_until=FRIDAY)
+    plan = build_day(FRIDAY, [SANG], [bulletin(1, minutes=1), last_day], OVERHEAD)
+    assert plan.carried_out == ()
+    assert plan.slots[0].warnings == ("'Tin 8' (9,0 phút) không đủ thời lượng trong buổi sáng: "
+                                      "bản tin hết hiệu lực sau hôm nay nên không được phát.",)
+
+
+def test_carried_items_still_obey_their_repeat_rule():
+    once_already_placed = bulletin(9, repeat_kind=RepeatKind.ONCE, aired_before=1)
+    plan = build_day(date(2024, 3, 2), [SANG], [once_already_placed], OVERHEAD,
+                     (Carried(once_already_placed, FRIDAY),))
+    assert ids(plan.slots[0]) == [] and plan.carried_out == ()
+
+
+def test_each_slot_knows_what_it_carried_out():
+    big = bulletin(5, minutes=8.6, slots=("chieu",), repeat_kind=RepeatKind.DAILY)
+    plan = build_day(FRIDAY, [SANG, CHIEU], [bulletin(1, minutes=2, slots=("chieu",)), big], OVERHEAD)
+    sang, chieu = plan.slots
+    assert sang.carried_out == ()
+    assert [(c.candidate.bulletin_id, c.since) for c in chieu.carried_out] == [(5, FRIDAY)]
