@@ -184,3 +184,25 @@ def test_render_creates_only_what_is_missing(invoke, day_station):
     with StationContext(str(home)).session() as session:
         bulletins = session.scalar(select(func.count()).select_from(Bulletin))
     assert bulletins == 3
+
+
+def test_a_left_over_is_carried_from_the_stored_plan_of_the_day_before(invoke, day_station):
+    home, scripts = day_station
+    long_body = " ".join(["Bà con chú ý thực hiện tốt công tác phòng chống dịch bệnh."] * 12)
+    (scripts / "dai.txt").write_text(SCRIPT.format(title="Tin dài", body=long_body,
+                                                   priority="thường", repeat="once")
+                                     .replace("repeat: once", "repeat: once\nslots: sang"),
+                                     encoding="utf-8")
+    tiem = (scripts / "tiem.txt").read_text(encoding="utf-8")
+    (scripts / "tiem.txt").write_text(tiem.replace("valid_until: 2024-03-31",
+                                                   "valid_until: 2024-03-01"), encoding="utf-8")
+    assert invoke("import", str(scripts)).exit_code == 0
+    first = invoke("plan", DAY).output
+    assert "'Tin dài'" in first and "chuyển sang ngày hôm sau" in first
+    with StationContext(str(home)).session() as session:
+        sang = session.scalar(select(DayPlan).where(DayPlan.slot.has(name="sang")))
+        assert [entry[0:2] for entry in sang.carried_out] == [[sang.carried_out[0][0], DAY]]
+    second = invoke("plan", "2024-03-02").output
+    assert "Tin dài · " in second and "(chuyển từ 01/03)" in second, second
+    again = invoke("plan", "2024-03-02").output
+    assert again.count("giữ nguyên phiên bản") == 2  # the same inputs give the same plan
