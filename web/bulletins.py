@@ -142,9 +142,7 @@ def edit(bulletin_id: int):
             flash("Không có thay đổi nào.", "info")
             return redirect(url_for("bulletins.show", bulletin_id=bulletin.id))
         approved = in_approved_plans(bulletin.id, local_today())
-        note = ("đang có trong kế hoạch đã duyệt: "
-                + ", ".join(f"{p.air_date:%d/%m} {p.slot.title.lower()} v{p.version}" for p in approved)
-                if approved else "")
+        note = _approved_note(approved)
         audit.record(db.session(), bulletin.station_id, db_user(),
                      "bulletin.edit_approved" if approved else "bulletin.edit", "bulletin",
                      bulletin.id, before=before, after=after, comment=note)
@@ -166,11 +164,25 @@ def delete(bulletin_id: int):
         abort(400)
     before = snapshot(bulletin)
     bulletin.deleted_at = now_utc()
-    audit.record(db.session(), bulletin.station_id, db_user(), "bulletin.delete", "bulletin",
-                 bulletin.id, before=before)
+    approved = in_approved_plans(bulletin.id, local_today())
+    note = _approved_note(approved)
+    audit.record(db.session(), bulletin.station_id, db_user(),
+                 "bulletin.delete_approved" if approved else "bulletin.delete", "bulletin",
+                 bulletin.id, before=before, comment=note)
     db.session().commit()
     flash(f"Đã xóa bản tin «{bulletin.title}». Lịch sử phát của bản tin vẫn được giữ.", "info")
+    if approved:
+        flash("Bản tin này " + note + ". Các buổi đó vẫn phát bản tin cho đến khi lập lại kế "
+              "hoạch và duyệt lại: hãy làm ngay nếu thông tin đã sai.", "warning")
     return redirect(url_for("bulletins.index"))
+
+
+def _approved_note(approved: list[DayPlan]) -> str:
+    """Name the approved slots a bulletin is in (empty when none)."""
+    if not approved:
+        return ""
+    return "đang có trong kế hoạch đã duyệt: " + ", ".join(
+        f"{p.air_date:%d/%m} {p.slot.title.lower()} v{p.version}" for p in approved)
 
 
 @bp.route("/<int:bulletin_id>/doc-thu", methods=["POST"])

@@ -178,3 +178,18 @@ def test_preview_refuses_a_voice_of_another_engine(as_role, post, world):
     response = post(f"/ban-tin/{bulletin}/doc-thu", {"engine": "espeak", "voice": "khong-co",
                                                      "speed": "1.0"}, follow=True)
     assert "Lựa chọn đọc thử không hợp lệ." in response.get_data(as_text=True)
+
+
+def test_deleting_a_bulletin_of_an_approved_plan_warns_and_is_audited(as_role, post, world):
+    from tests.web.rows import add_plan
+    bulletin = world.bulletin()
+    plan = add_plan(world, "chieu", PlanStatus.APPROVED)
+    with world.session() as session:
+        session.add(PlanItem(plan_id=plan, position=0, bulletin_id=bulletin, title="Thông báo tiêm phòng"))
+    as_role("editor")
+    page = html.unescape(post(f"/ban-tin/{bulletin}/xoa", follow=True).get_data(as_text=True))
+    assert "Bản tin này đang có trong kế hoạch đã duyệt" in page
+    assert "vẫn phát bản tin cho đến khi lập lại kế hoạch và duyệt lại" in page
+    with world.session() as session:
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "bulletin.delete_approved"))
+        assert "buổi chiều v1" in event.comment
