@@ -200,7 +200,8 @@ def preview(bulletin_id: int):
     voice = form.voice.data if "espeak" in chain_names else None
     try:
         chain = build_chain(settings, names=names, voice=voice, speed=float(form.speed.data))
-        clip = StationRenderer(db.session(), db.station(), settings, chain=chain).bulletin_clip(bulletin)
+        renderer = StationRenderer(db.session(), db.station(), settings, chain=chain)
+        clip = renderer.save_clip(renderer.bulletin_clip(bulletin))
     except BroadcasterError as exc:
         db.session().rollback()
         flash_error(exc, "Không đọc thử được: ")

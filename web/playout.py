@@ -182,13 +182,11 @@ def _emergency_bulletin(text: str) -> Bulletin:
 
 
 def _clip_of(bulletin: Bulletin, renderer: StationRenderer) -> Clip:
-    """The clip request_play will air: the newest one, rendered now when there is none."""
-    clip = db.session().scalar(select(Clip).where(Clip.station_id == bulletin.station_id,
-                                                  Clip.bulletin_id == bulletin.id)
-                               .order_by(Clip.created_at.desc(), Clip.id.desc()).limit(1))
-    if clip is None or not (renderer.settings.home / clip.path).is_file():
-        clip = renderer.bulletin_clip(bulletin)
-    return clip
+    """The clip of the bulletin's current text in the station's voice (made now if missing).
+
+    Not "the newest clip": that may be an older text or an editor's preview in another voice.
+    """
+    return renderer.save_clip(renderer.bulletin_clip(bulletin))
 
 
 @bp.route("/khan-cap/xac-nhan", methods=["POST"])
