@@ -15,8 +15,10 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from broadcaster.playout.errors import PlayoutError
 
@@ -27,8 +29,29 @@ BYTES_PER_SAMPLE = 2                      # s16le, mono
 BYTES_PER_MS = SAMPLE_RATE * BYTES_PER_SAMPLE / 1000
 PCM_INPUT = ["-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1"]
 MIN_AUDIO_MS = 200
-_locks: dict[str, threading.Lock] = {}
+DECODE_TIMEOUT_SECONDS = 900
+PART_STALE_SECONDS = DECODE_TIMEOUT_SECONDS + 300  # no decode writes to a .part this long unnoticed
+_locks: dict[str, tuple[threading.Lock, int]] = {}  # target -> (lock, users); dropped when unused
 _locks_guard = threading.Lock()
+
+
+@contextmanager
+def _file_lock(key: str) -> Iterator[None]:
+    """One decode of a file at a time; the lock is forgotten once nobody holds or waits for it."""
+    with _locks_guard:
+        lock, users = _locks.get(key, (None, 0))
+        lock = lock or threading.Lock()
+        _locks[key] = (lock, users + 1)
+    try:
+        with lock:
+            yield
+    finally:
+        with _locks_guard:
+            lock, users = _locks[key]
+            if users == 1:
+                del _locks[key]
+            else:
+                _locks[key] = (lock, users - 1)
 
 
 @functools.cache
@@ -81,14 +104,13 @@ def _cache_name(source: Path, key: str) -> str:
     return f"{key}-{hashlib.sha1(ident.encode()).hexdigest()[:12]}.pcm"
 
 
-def prepare(source: Path, cache_dir: Path, key: str, timeout: float = 900) -> Prepared:
+def prepare(source: Path, cache_dir: Path, key: str,
+            timeout: float = DECODE_TIMEOUT_SECONDS) -> Prepared:
     """Decode `source` into the cache (once per file version) and return the PCM file."""
     if not source.is_file():
         raise PlayoutError(f"không tìm thấy tệp âm thanh {source}.")
     target = cache_dir / _cache_name(source, key)
-    with _locks_guard:
-        lock = _locks.setdefault(str(target), threading.Lock())
-    with lock:
+    with _file_lock(str(target)):
         if target.is_file():
             os.utime(target)  # still in use: keep it past the cache clean-up
             return Prepared(target, target.stat().st_size)
@@ -117,13 +139,45 @@ def prepare(source: Path, cache_dir: Path, key: str, timeout: float = 900) -> Pr
 
 
 def cleanup_cache(cache_dir: Path, older_than_seconds: float = 2 * 86400) -> None:
-    """Remove decoded programmes nobody has touched for a while (they are re-made on demand)."""
+    """Remove decoded programmes nobody has touched for a while (they are re-made on demand), and
+    the `.part` files of decodes that were killed (their process is gone, or they stopped growing
+    longer ago than any decode may take)."""
     if not cache_dir.is_dir():
         return
-    limit = time.time() - older_than_seconds
+    now = time.time()
     for path in cache_dir.glob("*.pcm"):
         try:
-            if path.stat().st_mtime < limit:
+            if path.stat().st_mtime < now - older_than_seconds:
                 path.unlink()
         except OSError:
             pass
+    for path in cache_dir.glob("*.part"):
+        pid = path.suffixes[-2].lstrip(".") if len(path.suffixes) >= 2 else ""
+        try:
+            stale = path.stat().st_mtime < now - PART_STALE_SECONDS
+            if stale or not pid.isdigit() or not pid_alive(int(pid)):
+                path.unlink()
+                log.info("removed %s, left by a decode that did not finish", path.name)
+        except OSError:
+            pass
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists on this machine."""
+    if pid <= 0:
+        return False
+    if os.name == "nt":
+        import ctypes
+
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # LIMITED_QUERY_INFORMATION
+        if not handle:
+            return False
+        ctypes.windll.kernel32.CloseHandle(handle)
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
