@@ -79,6 +79,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("playout.resume", "resume-item", "What happens to a slot cut by an emergency or a "
             "crash: resume-item (air it again from the start of the cut item while the slot's time "
             "lasts) or none.", "choice", ("resume-item", "none")),
+    Setting("playout.request_ttl_minutes", 10, "Minutes a manual or emergency play request waits "
+            "for the playout daemon to take it; after that it is closed unplayed (quá hạn).", "int",
+            minimum=1),
     Setting("icecast.host", "127.0.0.1", "Icecast server the icecast output streams to."),
     Setting("icecast.port", 8000, "Port of the Icecast server.", "int", minimum=1),
     Setting("icecast.mount", "/radio.mp3", "Icecast mount point the IP loudspeakers listen to."),
