@@ -31,9 +31,9 @@ def playout(station_ctx: StationContext, outputs: tuple[str, ...]) -> None:
     logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
     daemon = Daemon(station_ctx, list(outputs) or None,
                     echo=lambda text: click.echo(f"CẢNH BÁO: {text}", err=True))
-    click.echo(f"Tiến trình phát đang chạy, ngõ ra: {', '.join(daemon.output_names)}. "
-               "Nhấn Ctrl+C để dừng.")
-    daemon.run_forever()
+    daemon.run_forever(on_started=lambda: click.echo(
+        f"Tiến trình phát đang chạy, ngõ ra: {', '.join(daemon.output_names)}. "
+        "Nhấn Ctrl+C để dừng."))
     click.echo("Đã dừng tiến trình phát.")
 
 

@@ -15,6 +15,7 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Sequence
+from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -30,6 +31,7 @@ from broadcaster.playout.air import Air
 from broadcaster.playout.clock import Clock
 from broadcaster.playout.cues import request_cue, slot_cue
 from broadcaster.playout.errors import PlayoutError
+from broadcaster.playout.lock import StationLock
 from broadcaster.playout.outputs import (OUTPUT_NAMES, AircheckOutput, Output, check_device,
                                          device_backend, device_output, icecast_output)
 from broadcaster.playout.playback import Cue, Env, Playback
@@ -42,6 +44,9 @@ CHANGE_SECONDS = 2.0
 MANUAL_WAIT_SECONDS = 3600
 STOP_REASON = "tiến trình phát được dừng (Ctrl+C hoặc tắt dịch vụ)"
 EMERGENCY_REASON = "bị ngắt để phát khẩn cấp (yêu cầu số {id})"
+OTHER_DAEMON = ("tiến trình phát của đài đang chạy (pid {pid} trên máy {host}, tín hiệu cuối lúc "
+                "{seen}); mỗi đài chỉ chạy một tiến trình phát, nếu không mọi buổi sẽ phát hai lần. "
+                "Hãy dùng tiến trình đang chạy, hoặc dừng nó trước.")
 
 
 class Daemon:
@@ -65,6 +70,7 @@ class Daemon:
         self.home: Path = self.settings.home
         self.cache_dir = self.home / "playout" / "cache"
         self.air = Air()
+        self.lock = StationLock(self.home)
         self.notes: list[str] = []
         self.last_outputs: dict[str, str] = {}
         self.scheduler = BackgroundScheduler(
@@ -85,15 +91,24 @@ class Daemon:
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
-        """Recover from a previous run, reconcile the jobs and start the scheduler."""
+        """Take the station's lock, recover from a previous run, reconcile the jobs and start."""
+        self.lock.acquire()  # before anything else: a second daemon must not touch the rows
+        try:
+            self._start()
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def _start(self) -> None:
         now = self.clock.now()
         with self.ctx.session() as session:
             station = self.ctx.station(session)
             self.station_id, self.zone = station.id, station.timezone
             other = heartbeat.other_daemon_running(session, station.id, now, self.instance)
             if other is not None:
-                raise PlayoutError(f"tiến trình phát của đài đã chạy (pid {other.pid} trên máy "
-                                   f"{other.host}); hai tiến trình sẽ phát mọi thứ hai lần.")
+                raise PlayoutError(OTHER_DAEMON.format(
+                    pid=other.pid, host=other.host,
+                    seen=other.seen_at.astimezone(ZoneInfo(self.zone)).strftime("%H:%M:%S %d/%m")))
             heartbeat.write_heartbeat(session, station.id, self._started_at, now, self._state())
         if "device" in self.output_names:
             reason = check_device(self.settings["playout.device"])
@@ -119,19 +134,22 @@ class Daemon:
                  ",".join(self.output_names))
 
     def stop(self) -> None:
-        """Cut what is airing (logged INTERRUPTED), wait for the jobs, stop the scheduler."""
+        """Cut what is airing (logged INTERRUPTED), wait for the jobs, let go of the lock."""
         self.air.close(STOP_REASON)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        self.lock.release()
         log.info("playout daemon stopped")
 
-    def run_forever(self) -> None:
+    def run_forever(self, on_started: Callable[[], None] | None = None) -> None:
         """Run until SIGINT or SIGTERM."""
         stopping = threading.Event()
         previous = {sig: signal.signal(sig, lambda *_: stopping.set())
                     for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             self.start()
+            if on_started is not None:
+                on_started()
             while not stopping.wait(1):
                 pass
         finally:

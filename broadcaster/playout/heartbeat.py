@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from broadcaster.db.playout_models import PlayoutHeartbeat
+from broadcaster.playout.programme import pid_alive
 
 ALIVE_SECONDS = 10  # a heartbeat older than this means the daemon is not running
 
@@ -63,28 +66,53 @@ def read_heartbeat(session: Session, station_id: int, now: datetime | None = Non
 
 def other_daemon_running(session: Session, station_id: int, now: datetime,
                          instance: str) -> Heartbeat | None:
-    """A live daemon already serving this station (two would air everything twice), else None."""
+    """Another daemon serving this station (two would air everything twice), else None.
+
+    On this host the pid decides, whatever the heartbeat's age: a daemon stuck on a busy database
+    writes no heartbeat but is still airing. A pid that now belongs to a process started after the
+    daemon's start (reused after a reboot) does not count. On another host a fresh heartbeat does.
+    """
     beat = read_heartbeat(session, station_id, now)
-    if beat is None or not beat.alive or beat.instance == instance:
+    if beat is None or beat.instance == instance:
         return None
-    if beat.host == socket.gethostname() and beat.pid != os.getpid() and not _pid_alive(beat.pid):
-        return None  # it died (killed) moments ago; its heartbeat is just not stale yet
-    return beat
+    if beat.host == socket.gethostname():
+        if beat.pid == os.getpid() or not pid_alive(beat.pid):
+            return None
+        started = process_started_at(beat.pid)
+        if started is not None and started > beat.started_at + timedelta(seconds=PID_START_SLACK):
+            return None  # the pid was reused by a newer process
+        return beat
+    return beat if beat.alive else None
 
 
-def _pid_alive(pid: int) -> bool:
-    if os.name == "nt":
-        import ctypes
+PID_START_SLACK = 5  # seconds between a process's start and its daemon's recorded start
 
-        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # LIMITED_QUERY_INFORMATION
-        if not handle:
-            return False
-        ctypes.windll.kernel32.CloseHandle(handle)
-        return True
+
+def process_started_at(pid: int) -> datetime | None:
+    """When a process started (Linux and Windows), or None when unknown."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        if sys.platform.startswith("linux"):
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            ticks = int(stat[stat.rindex(")") + 2:].split()[19])
+            boot = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                        if line.startswith("btime "))
+            return datetime.fromtimestamp(boot + ticks / os.sysconf("SC_CLK_TCK"), timezone.utc)
+        if os.name == "nt":
+            import ctypes
+            from ctypes import wintypes
+
+            kernel32 = ctypes.windll.kernel32
+            handle = kernel32.OpenProcess(0x1000, False, pid)  # LIMITED_QUERY_INFORMATION
+            if not handle:
+                return None
+            try:
+                times = [wintypes.FILETIME() for _ in range(4)]
+                if not kernel32.GetProcessTimes(handle, *(ctypes.byref(t) for t in times)):
+                    return None
+                created = (times[0].dwHighDateTime << 32) | times[0].dwLowDateTime
+                return datetime.fromtimestamp((created - 116444736000000000) / 1e7, timezone.utc)
+            finally:
+                kernel32.CloseHandle(handle)
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+    return None

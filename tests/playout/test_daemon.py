@@ -117,6 +117,6 @@ def test_heartbeat_shows_what_airs_and_a_second_daemon_is_refused(plant, daemon_
 
     beat = plant.wait_for(playing, 20, "a heartbeat while airing")
     assert beat.alive and beat.playing["slot"] == "tim" and beat.playing["outputs"] == {"aircheck": "ok"}
-    with pytest.raises(PlayoutError, match="đã chạy"):
+    with pytest.raises(PlayoutError, match="đang chạy"):
         Daemon(StationContext(str(plant.home)), ["aircheck"]).start()
     plant.closed_slot("tim", 20)
