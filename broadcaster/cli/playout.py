@@ -38,7 +38,8 @@ def playout(station_ctx: StationContext, outputs: tuple[str, ...]) -> None:
 
 
 @click.command("play-now")
-@click.option("--bulletin", "bulletin_id", type=int, help="Số của bản tin cần phát (âm thanh đã dựng).")
+@click.option("--bulletin", "bulletin_id", type=int, help="Số của bản tin cần phát: phát âm thanh "
+              "của nội dung hiện tại (dựng ngay nếu chưa có).")
 @click.option("--file", "path", type=click.Path(dir_okay=False), help="Tệp âm thanh cần phát.")
 @click.option("--emergency", is_flag=True, help="Phát khẩn cấp: ngắt ngay nội dung đang phát.")
 @click.option("--as", "username", required=True, help="Tên đăng nhập của người thực hiện "
@@ -59,7 +60,8 @@ def play_now(station_ctx: StationContext, bulletin_id: int | None, path: str | N
             if user is None:
                 raise PlayoutError(f"không có người dùng '{username}'.")
             request = request_play(session, station, user, station_ctx.settings.home,
-                                   bulletin_id=bulletin_id, path=path, emergency=emergency)
+                                   bulletin_id=bulletin_id, path=path, emergency=emergency,
+                                   settings=station_ctx.settings)
         except PlayoutError as exc:
             click.echo(f"Lỗi: {exc}", err=True)
             sys.exit(1)

@@ -15,32 +15,31 @@ from sqlalchemy.orm import Session
 from broadcaster import audit
 from broadcaster.db.models import Bulletin, Clip, Role, Station, User
 from broadcaster.db.playout_models import PlayRequest
+from broadcaster.errors import BroadcasterError
 from broadcaster.playout.errors import PlayoutError
+from broadcaster.settings import Settings, load_settings
 
 
 def request_play(session: Session, station: Station, user: User, home: Path, *,
-                 bulletin_id: int | None = None, path: str | Path | None = None,
-                 emergency: bool = False, comment: str = "") -> PlayRequest:
-    """Queue a manual or emergency play for the daemon; audited. Raise PlayoutError if refused."""
+                 bulletin_id: int | None = None, clip_id: int | None = None,
+                 path: str | Path | None = None, emergency: bool = False, comment: str = "",
+                 settings: Settings | None = None) -> PlayRequest:
+    """Queue a manual or emergency play for the daemon; audited. Raise PlayoutError if refused.
+
+    A bulletin airs `clip_id` when the caller knows the clip (the web page's confirm step passes
+    the one the operator heard); otherwise the clip of the bulletin's current text in the
+    station's voice, made now if it is missing. Never "the newest clip": that may be an older
+    text or an editor's preview with another engine.
+    """
     if not user.active or user.station_id != station.id or not user.has_role(Role.OPERATOR):
         raise PlayoutError(f"người dùng '{user.username}' không có quyền phát: cần vai trò "
                            "kỹ thuật (operator) hoặc quản trị (admin).")
-    if (bulletin_id is None) == (path is None):
+    if (bulletin_id is None and clip_id is None) == (path is None):
         raise PlayoutError("hãy chọn đúng một nội dung để phát: một bản tin hoặc một tệp.")
-    clip_id = None
-    if bulletin_id is not None:
-        bulletin = session.get(Bulletin, bulletin_id)
-        if bulletin is None or bulletin.station_id != station.id or bulletin.deleted_at is not None:
-            raise PlayoutError(f"không có bản tin số {bulletin_id}.")
-        clip = session.scalar(select(Clip).where(Clip.station_id == station.id,
-                                                 Clip.bulletin_id == bulletin_id)
-                              .order_by(Clip.created_at.desc(), Clip.id.desc()).limit(1))
-        if clip is None:
-            raise PlayoutError(f"bản tin số {bulletin_id} «{bulletin.title}» chưa có âm thanh "
-                               "(chưa được đọc hoặc dựng): hãy dựng âm thanh cho bản tin trước.")
-        if not (home / clip.path).is_file():
-            raise PlayoutError(f"không tìm thấy tệp âm thanh của bản tin số {bulletin_id} "
-                               f"({clip.path}): hãy dựng lại âm thanh.")
+    if path is None:
+        clip = _bulletin_clip(session, station, home, bulletin_id, clip_id, settings)
+        bulletin = session.get(Bulletin, bulletin_id if bulletin_id is not None else clip.bulletin_id)
+        bulletin_id = bulletin.id
         stored, title, clip_id = clip.path, bulletin.title, clip.id
     else:
         file = Path(path).expanduser()
@@ -60,9 +59,44 @@ def request_play(session: Session, station: Station, user: User, home: Path, *,
     session.flush()
     audit.record(session, station.id, user, "playout.emergency" if emergency else "playout.play_now",
                  "playout_request", request.id,
-                 after={"bulletin_id": bulletin_id, "path": stored, "title": title,
-                        "emergency": emergency}, comment=comment)
+                 after={"bulletin_id": bulletin_id, "clip_id": clip_id, "path": stored,
+                        "title": title, "emergency": emergency}, comment=comment)
     return request
+
+
+def _bulletin_clip(session: Session, station: Station, home: Path, bulletin_id: int | None,
+                   clip_id: int | None, settings: Settings | None) -> Clip:
+    """The clip to air for a bulletin: the given one (checked), or its current text's."""
+    from broadcaster.render import StationRenderer, bulletin_text  # the render glue is heavy
+
+    clip = session.get(Clip, clip_id) if clip_id is not None else None
+    if clip_id is not None and (clip is None or clip.station_id != station.id):
+        raise PlayoutError(f"không có đoạn âm thanh số {clip_id}.")
+    if bulletin_id is None:
+        bulletin_id = clip.bulletin_id
+        if bulletin_id is None:
+            raise PlayoutError(f"đoạn âm thanh số {clip_id} không thuộc bản tin nào.")
+    bulletin = session.get(Bulletin, bulletin_id)
+    if bulletin is None or bulletin.station_id != station.id or bulletin.deleted_at is not None:
+        raise PlayoutError(f"không có bản tin số {bulletin_id}.")
+    renderer = StationRenderer(session, station,
+                               settings if settings is not None else load_settings(home))
+    if clip is not None:
+        if clip.bulletin_id != bulletin.id and not (
+                clip.kind == "speech" and clip.spoken_text
+                and clip.spoken_text == renderer.spoken(bulletin_text(bulletin))):
+            raise PlayoutError(f"đoạn âm thanh số {clip_id} không phải của bản tin số {bulletin_id}.")
+    else:
+        try:
+            made = renderer.bulletin_clip(bulletin)
+            clip = renderer.save_clip(made) if hasattr(renderer, "save_clip") else made
+        except BroadcasterError as exc:
+            raise PlayoutError(f"bản tin số {bulletin_id} «{bulletin.title}» chưa có âm thanh "
+                               f"phát được ({exc}).") from None
+    if not (home / clip.path).is_file():
+        raise PlayoutError(f"không tìm thấy tệp âm thanh của bản tin số {bulletin_id} "
+                           f"({clip.path}): hãy dựng lại âm thanh.")
+    return clip
 
 
 def pending_requests(session: Session, station_id: int) -> list[PlayRequest]:

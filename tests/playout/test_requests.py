@@ -4,7 +4,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from broadcaster.db.models import AsRun, AsRunStatus, AuditEvent, Clip, Role, Trigger, User
+from broadcaster.db.models import (AsRun, AsRunStatus, AuditEvent, Bulletin, BulletinKind, Clip, Role,
+                                   Trigger, User)
 from broadcaster.db.playout_models import PlayRequest
 from broadcaster.playout import request_play
 from broadcaster.station.users import add_user
@@ -64,25 +65,29 @@ def test_emergency_cuts_the_slot_then_the_slot_resumes_from_the_cut_item(plant, 
     assert "playout.emergency" in audit_actions(plant) and "playout.resume" in audit_actions(plant)
 
 
-def test_play_now_checks_the_role_and_the_bulletin_clip(plant, invoke, daemon_factory):
+def test_play_now_checks_the_role_and_airs_the_bulletins_current_text(plant, invoke, daemon_factory):
     add_users(plant)
     tone = make_tone(plant.home / "clips" / "b.mp3", 2.0)
     bulletin_id = plant.bulletin("Thông báo tiêm phòng")
+    recording_id = plant.bulletin("Bản ghi âm chưa tải lên")
+    with plant.ctx.session() as session:
+        session.get(Bulletin, recording_id).kind = BulletinKind.RECORDING
     refused = invoke("play-now", "--file", str(tone), "--as", "bientap")
     assert refused.exit_code == 1 and "không có quyền" in refused.output
-    no_clip = invoke("play-now", "--bulletin", str(bulletin_id), "--as", "kythuat")
+    no_clip = invoke("play-now", "--bulletin", str(recording_id), "--as", "kythuat")
     assert no_clip.exit_code == 1 and "chưa có âm thanh" in no_clip.output
-    with plant.ctx.session() as session:
-        station = plant.ctx.station(session)
-        session.add(Clip(station_id=station.id, cache_key="k1", kind="speech", bulletin_id=bulletin_id,
-                         engine="espeak", path="clips/b.mp3", duration_ms=2000, lufs=-16, true_peak=-2))
     queued = invoke("play-now", "--bulletin", str(bulletin_id), "--as", "kythuat")
     assert queued.exit_code == 0 and "Thông báo tiêm phòng" in queued.output
     assert "không chạy" in queued.output  # the daemon is not running yet: said, not failed
+    with plant.ctx.session() as session:
+        request = session.scalar(select(PlayRequest))
+        clip = session.get(Clip, request.clip_id)
+        assert clip.kind == "speech" and "tiêm phòng" in clip.spoken_text.lower()
     daemon_factory()
     row = plant.wait_for(lambda: [r for r in plant.rows(kind="slot", trigger=Trigger.MANUAL) if r.ended_at],
                          20, "the manual play")[0]
     assert row.status is AsRunStatus.PLAYED and row.operator == "kythuat" and row.bulletin_id == bulletin_id
+    assert abs(row.played_ms - clip.duration_ms) < 150
     [item] = plant.rows(kind="item", parent_id=row.id)
     assert item.bulletin_id == bulletin_id and item.status is AsRunStatus.PLAYED
     assert audit_actions(plant).count("playout.play_now") == 1
