@@ -69,8 +69,10 @@ def play_now(station_ctx: StationContext, bulletin_id: int | None, path: str | N
         kind = "khẩn cấp" if emergency else "thủ công"
         click.echo(f"Đã gửi yêu cầu phát {kind} số {request.id}: «{request.title}».")
         if beat is None or not beat.alive:
-            click.echo("CẢNH BÁO: tiến trình phát không chạy; nội dung sẽ được phát khi "
-                       "'broadcaster playout' (hoặc 'broadcaster run') chạy lại.", err=True)
+            ttl = station_ctx.settings["playout.request_ttl_minutes"]
+            click.echo(f"CẢNH BÁO: tiến trình phát không chạy. Nếu 'broadcaster playout' (hoặc "
+                       f"'broadcaster run') không chạy lại trong {ttl} phút, yêu cầu sẽ quá hạn "
+                       "và không được phát.", err=True)
 
 
 @click.command("log")

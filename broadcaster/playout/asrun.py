@@ -20,6 +20,7 @@ from broadcaster.db.models import AsRun, AsRunStatus, Trigger
 from broadcaster.db.playout_models import PlayoutProgress
 
 CRASH_REASON = "tiến trình phát bị dừng đột ngột (tắt máy, mất điện hoặc lỗi); đã phát {seconds:.1f} giây"
+EMERGENCY_CUT = "bị ngắt để phát khẩn cấp"  # how the error of a row cut by an emergency begins
 
 
 @dataclass(frozen=True)

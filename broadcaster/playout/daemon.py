@@ -21,17 +21,19 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from broadcaster.cli.context import StationContext
-from broadcaster.db.models import AsRunStatus, DayPlan, Trigger
+from broadcaster.db.models import AsRunStatus, DayPlan
 from broadcaster.db.playout_models import PlayRequest
 from broadcaster.planning.airable import airable_plan
 from broadcaster.playout import asrun, heartbeat, reconcile, requests
-from broadcaster.playout.air import Air
+from broadcaster.playout.air import CLOSED, Air
+from broadcaster.playout.dbwrite import Writer, retryable
+from broadcaster.playout.lock import StationLock
 from broadcaster.playout.clock import Clock
 from broadcaster.playout.cues import request_cue, slot_cue
 from broadcaster.playout.errors import PlayoutError
-from broadcaster.playout.lock import StationLock
 from broadcaster.playout.outputs import (OUTPUT_NAMES, AircheckOutput, Output, check_device,
                                          device_backend, device_output, icecast_output)
 from broadcaster.playout.playback import Cue, Env, Playback
@@ -41,9 +43,13 @@ from broadcaster.playout.resume import ResumePolicy
 log = logging.getLogger(__name__)
 
 CHANGE_SECONDS = 2.0
-MANUAL_WAIT_SECONDS = 3600
+MANUAL_WAIT_SECONDS = 3600     # a taken manual play waits this long for the air, then gives up
+STOP_WRITE_SECONDS = 20.0      # at stop, time left to the database to take the last as-run writes
 STOP_REASON = "tiến trình phát được dừng (Ctrl+C hoặc tắt dịch vụ)"
-EMERGENCY_REASON = "bị ngắt để phát khẩn cấp (yêu cầu số {id})"
+EMERGENCY_REASON = asrun.EMERGENCY_CUT + " (yêu cầu số {id})"
+BUSY_REASON = ("đang phát nội dung khác (khẩn cấp hoặc thủ công) đến hết thời gian cho phép trễ")
+RESUME_MISSED = ("không phát tiếp được từ giây {seconds:.1f}: đang phát nội dung khác đến hết khung "
+                 "giờ của buổi")
 OTHER_DAEMON = ("tiến trình phát của đài đang chạy (pid {pid} trên máy {host}, tín hiệu cuối lúc "
                 "{seen}); mỗi đài chỉ chạy một tiến trình phát, nếu không mọi buổi sẽ phát hai lần. "
                 "Hãy dùng tiến trình đang chạy, hoặc dừng nó trước.")
@@ -71,18 +77,25 @@ class Daemon:
         self.cache_dir = self.home / "playout" / "cache"
         self.air = Air()
         self.lock = StationLock(self.home)
+        self.writer = Writer(ctx.session, name="asrun-writer")
         self.notes: list[str] = []
         self.last_outputs: dict[str, str] = {}
+        # Slots and resumed slots wait for the air in "air" (a slot parks its thread at most until
+        # its grace ends); emergencies have their own threads; manual plays are decoded in
+        # "prepare" and then wait in Air's queue, taken one at a time by the manual thread.
         self.scheduler = BackgroundScheduler(
             timezone=timezone.utc, jobstores={"default": MemoryJobStore()},
             executors={"default": ThreadPoolExecutor(2), "air": ThreadPoolExecutor(8),
+                       "emergency": ThreadPoolExecutor(2),
                        "prepare": ThreadPoolExecutor(1)},  # one decode at a time, never blocking the poll
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
-        self._busy: set[tuple[date, str]] = set()
+        self._manual_thread: threading.Thread | None = None
+        self._busy: dict[tuple[date, str], int] = {}
         self._slot_lock = threading.Lock()
         self._reconcile_lock = threading.Lock()  # the timer and a noticed change may coincide
         self._fingerprint = ""
         self._last_change_check = 0.0
+        self._db_busy_reported = 0.0
         self._started_at = self.clock.now()
         self.instance = uuid.uuid4().hex
         self.station_id = 0
@@ -96,6 +109,7 @@ class Daemon:
         try:
             self._start()
         except BaseException:
+            self.writer.stop(0)
             self.lock.release()
             raise
 
@@ -121,23 +135,36 @@ class Daemon:
                 self.echo(note)
         with self.ctx.session() as session:
             crashed = asrun.close_crashed_rows(session, self.station_id, now)
+            abandoned = requests.close_abandoned(session, self.station_id, now)
         for row in crashed:
             log.warning("closed as-run %s (%s %s) left open by the previous run: INTERRUPTED at %d ms",
                         row.row_id, row.slot_name, row.air_date, row.position_ms)
+        for request in abandoned:
+            self.echo(f"Yêu cầu phát số {request.id} «{request.title}» của {request.operator} đã "
+                      "được nhận nhưng chưa phát xong khi tiến trình phát trước dừng: đóng lại, "
+                      "không phát lại.")
+        self.writer.start()
         self.resume.after_restart({row.row_id for row in crashed}, STOP_REASON)
         self.reconcile()
         self.scheduler.add_job(self.reconcile, "interval", seconds=self.reconcile_seconds,
                                id="reconcile")
         self.scheduler.add_job(self.poll, "interval", seconds=self.poll_seconds, id="poll")
+        self._manual_thread = threading.Thread(target=self._manual_plays, name="manual-plays",
+                                               daemon=True)
+        self._manual_thread.start()
         self.scheduler.start()
         log.info("playout daemon started for station %s with outputs %s", self.station_id,
                  ",".join(self.output_names))
 
     def stop(self) -> None:
-        """Cut what is airing (logged INTERRUPTED), wait for the jobs, let go of the lock."""
+        """Cut what is airing (logged INTERRUPTED), wait for the jobs, write the log, let go."""
         self.air.close(STOP_REASON)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        if self._manual_thread is not None:
+            self._manual_thread.join()
+            self._manual_thread = None
+        self.writer.stop(STOP_WRITE_SECONDS)
         self.lock.release()
         log.info("playout daemon stopped")
 
@@ -157,11 +184,23 @@ class Daemon:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 
+    def _db_trouble(self, what: str, exc: SQLAlchemyError) -> None:
+        """The database refused a periodic job (busy or unreachable): say so now and then."""
+        if not retryable(exc):
+            raise exc
+        if time.monotonic() - self._db_busy_reported >= 30:
+            self._db_busy_reported = time.monotonic()
+            log.warning("%s skipped, the database is busy or unreachable: %s", what,
+                        str(getattr(exc, "orig", exc)).splitlines()[0][:120])
+
     # --- periodic jobs --------------------------------------------------------------------------
     def reconcile(self) -> None:
         """Make the slot jobs match the airable plans; log the slots whose grace ended unaired."""
         with self._reconcile_lock:
-            self._reconcile()
+            try:
+                self._reconcile()
+            except SQLAlchemyError as exc:
+                self._db_trouble("reconcile", exc)
 
     def _reconcile(self) -> None:
         now = self.clock.now()
@@ -173,7 +212,7 @@ class Daemon:
                 busy = frozenset(self._busy)
             jobs, missed = reconcile.decide(cases, now, busy)
             for verdict in missed:
-                self._log_missed(session, station, verdict.case, verdict.reason, now)
+                self._log_missed(session, verdict.case, verdict.reason, now)
         existing = {job.id: job for job in self.scheduler.get_jobs() if job.id.startswith("slot:")}
         for ident in existing.keys() - jobs.keys():
             log.info("removing job %s: its plan is no longer airable", ident)
@@ -197,20 +236,47 @@ class Daemon:
     def poll(self) -> None:
         """Every second: take play requests, notice plan changes, write the heartbeat."""
         now = self.clock.now()
-        with self.ctx.session() as session:
-            for request in requests.pending_requests(session, self.station_id):
-                if requests.take_request(session, request.id, now):
-                    self.scheduler.add_job(self._air_request, "date", run_date=now,
-                                           id=f"request:{request.id}", executor="air",
-                                           args=[request.id])
-            changed = False
-            if time.monotonic() - self._last_change_check >= CHANGE_SECONDS:
-                self._last_change_check = time.monotonic()
-                changed = reconcile.fingerprint(session, self.station_id) != self._fingerprint
-            heartbeat.write_heartbeat(session, self.station_id, self._started_at, now, self._state())
+        try:
+            self._take_requests(now)
+        except SQLAlchemyError as exc:
+            self._db_trouble("taking play requests", exc)
+        changed = False
+        try:
+            with self.ctx.session() as session:
+                if time.monotonic() - self._last_change_check >= CHANGE_SECONDS:
+                    self._last_change_check = time.monotonic()
+                    changed = reconcile.fingerprint(session, self.station_id) != self._fingerprint
+                heartbeat.write_heartbeat(session, self.station_id, self._started_at, now,
+                                          self._state())
+        except SQLAlchemyError as exc:
+            self._db_trouble("heartbeat", exc)
         if changed:
             log.info("plans or slots changed: reconciling")
             self.reconcile()
+
+    def _take_requests(self, now: datetime) -> None:
+        """Expire the requests nobody took in time; take the others, each committed before its
+        job is scheduled (a request is never aired without being marked taken)."""
+        ttl = self.settings["playout.request_ttl_minutes"]
+        with self.ctx.session() as session:
+            pending = requests.pending_requests(session, self.station_id)
+        for request in pending:
+            if now - request.created_at > timedelta(minutes=ttl):
+                with self.ctx.session() as session:
+                    expired = requests.expire_request(session, request, now, ttl)
+                if expired:
+                    log.warning("play request %s («%s», %s) expired unplayed: sent at %s, older "
+                                "than %d minutes", request.id, request.title,
+                                "emergency" if request.emergency else "manual",
+                                request.created_at.isoformat(), ttl)
+                continue
+            with self.ctx.session() as session:
+                taken = requests.take_request(session, request.id, now)
+            if taken:
+                self.scheduler.add_job(self._air_request, "date", run_date=now,
+                                       id=f"request:{request.id}",
+                                       executor="emergency" if request.emergency else "prepare",
+                                       args=[request.id])
 
     def _state(self) -> dict:
         current = self.air.current
@@ -221,6 +287,7 @@ class Daemon:
         upcoming = min(slots, key=lambda j: j.next_run_time, default=None)
         return {"instance": self.instance, "playing": playing, "outputs": self.last_outputs or {n: "chưa phát" for n in self.output_names},
                 "output_names": self.output_names, "notes": self.notes,
+                "queued": self.air.queued, "unwritten": self.writer.backlog(),
                 "next": None if upcoming is None else {
                     "slot": upcoming.args[2], "air_date": upcoming.args[1].isoformat(),
                     "job_id": upcoming.id,
@@ -229,7 +296,8 @@ class Daemon:
 
     # --- airing -------------------------------------------------------------------------------
     def env(self) -> Env:
-        return Env(self.ctx.session, self.station_id, self.cache_dir, self.clock, self._make_outputs)
+        return Env(self.ctx.session, self.station_id, self.cache_dir, self.clock, self._make_outputs,
+                   self.writer)
 
     def _make_outputs(self, cue: Cue) -> list[Output]:
         made: list[Output] = []
@@ -262,17 +330,32 @@ class Daemon:
         except PlayoutError as exc:
             log.warning("programme of plan %s cannot be prepared: %s", plan_id, exc)
 
-    def _air_slot(self, plan_id: int, air_date: date, slot_name: str) -> None:
-        key = (air_date, slot_name)
+    def _hold(self, key: tuple[date, str]) -> bool:
+        """Mark a slot instance as being aired by this daemon; False if it already is."""
         with self._slot_lock:
             if key in self._busy:
-                return
-            self._busy.add(key)
+                return False
+            self._busy[key] = 1
+            return True
+
+    def _let_go_after_writes(self, key: tuple[date, str]) -> None:
+        """Forget the mark once the slot's as-run rows are written: until then the database does
+        not show it aired, and a reconcile must not schedule it again."""
+        def let_go() -> None:
+            with self._slot_lock:
+                self._busy.pop(key, None)
+        self.writer.call(let_go, f"release {key[1]} {key[0]}")
+
+    def _air_slot(self, plan_id: int, air_date: date, slot_name: str) -> None:
+        key = (air_date, slot_name)
+        if not self._hold(key):
+            return
         try:
             with self.ctx.session() as session:
                 station = self.ctx.station(session)
                 instance = reconcile.find_instance(session, station, air_date, slot_name)
-                if instance is None or asrun.slot_rows(session, station.id, air_date, slot_name):
+                if instance is None or reconcile.slot_handled(session, station.id, instance,
+                                                              self.clock.now()):
                     return
                 planned = session.get(DayPlan, plan_id)
                 plan = planned and airable_plan(session, station.id, air_date, planned.slot_id,
@@ -282,10 +365,12 @@ class Daemon:
                 cue = slot_cue(session, plan, instance, self.home)
             playback = Playback(cue, self.env())
             playback.prepare()
+            if playback.prepared is None:
+                playback.run()  # logs FAILED; nothing to air, so the air is not taken
+                return
             if not self.air.claim(playback, deadline=self.clock.monotonic_at(instance.grace_ends_at)):
                 if not self.air.closed:
-                    self._log_missed_cue(cue, "đang phát nội dung khác (khẩn cấp hoặc thủ công) "
-                                              "đến hết thời gian cho phép trễ")
+                    self._log_missed_cue(cue, BUSY_REASON)
                 return
             try:
                 if self.clock.now() > instance.grace_ends_at:
@@ -295,73 +380,137 @@ class Daemon:
             finally:
                 self.air.release(playback)
         finally:
-            with self._slot_lock:
-                self._busy.discard(key)
+            self._let_go_after_writes(key)
 
     def _air_request(self, request_id: int) -> None:
+        """Prepare a taken request; an emergency then cuts in here, a manual play joins the queue."""
         now = self.clock.now()
-        with self.ctx.session() as session:
-            request = session.get(PlayRequest, request_id)
-            cue = request_cue(session, request, self.home, now, self.zone)
-            emergency = request.emergency
+        try:
+            with self.ctx.session() as session:
+                request = session.get(PlayRequest, request_id)
+                cue = request_cue(session, request, self.home, now, self.zone)
+                emergency = request.emergency
+        except Exception as exc:  # taken, so it must be closed: never left "taken" forever
+            log.exception("play request %s cannot be read", request_id)
+            self._finish_request(request_id, None, f"không đọc được yêu cầu: {exc}"[:300])
+            return
         playback = Playback(cue, self.env())
         playback.prepare()
-        deadline = None if emergency else self.clock.monotonic() + MANUAL_WAIT_SECONDS
-        if not self.air.claim(playback, deadline, emergency,
-                              reason=EMERGENCY_REASON.format(id=request_id)):
-            with self.ctx.session() as session:
-                requests.finish_request(session, request_id, self.clock.now(), None,
-                                        "không tới lượt phát (đài đang dừng hoặc chờ quá lâu)")
+        if playback.prepared is None:
+            playback.run()  # logs FAILED with the reason; the air is not touched
+            self._finish_request(request_id, playback)
+            return
+        if not emergency:
+            if not self.air.queue_manual(playback, self.clock.monotonic() + MANUAL_WAIT_SECONDS):
+                self._finish_request(request_id, None, CLOSED)
+            return
+        if not self.air.claim(playback, None, True, reason=EMERGENCY_REASON.format(id=request_id)):
+            self._finish_request(request_id, None, CLOSED)
             return
         current = playback
         try:
-            outcome = playback.run()
+            playback.run()
             cut = playback.preempted
             if cut is not None and cut.outcome is not None:
-                follow = self.resume.after_cut(cut.cue, cut.outcome)
+                follow = self.resume.after_cut(cut)
                 if follow is not None:
                     current = Playback(follow, self.env())
                     current.prepare()
                     self.air.handover(playback, current)
                     current.run()
         finally:
+            self.air.release(playback)
             self.air.release(current)
-        with self.ctx.session() as session:
-            requests.finish_request(session, request_id, self.clock.now(), outcome.row_id,
-                                    outcome.error if outcome.status is AsRunStatus.FAILED else "")
+        self._finish_request(request_id, playback)
+
+    def _manual_plays(self) -> None:
+        """The manual-play thread: air the queued manual plays one at a time, when Air allows."""
+        while True:
+            turn = self.air.next_manual()
+            if turn is None:
+                return
+            playback, refused = turn
+            request_id = playback.cue.request_id
+            try:
+                if refused:
+                    self._finish_request(request_id, None, refused)
+                    continue
+                try:
+                    playback.run()
+                finally:
+                    self.air.release(playback)
+                self._finish_request(request_id, playback)
+            except Exception:
+                log.exception("manual play of request %s failed", request_id)
+
+    def _finish_request(self, request_id: int | None, playback: Playback | None,
+                        error: str = "") -> None:
+        """Close a request once its playback's rows are written (queued after them)."""
+        if request_id is None:
+            return
+        now = self.clock.now()
+        outcome = playback.outcome if playback is not None else None
+        if not error and outcome is not None and outcome.status is AsRunStatus.FAILED:
+            error = outcome.error
+        self.writer.submit(
+            lambda s: requests.finish_request(s, request_id, now,
+                                              playback.row_id if playback is not None else None,
+                                              error),
+            f"end of play request {request_id}")
 
     def air_resumed(self, cue: Cue) -> None:
         """Air a resumed slot once the air is free (after a restart), inside its window."""
-        playback = Playback(cue, self.env())
-        playback.prepare()
-        deadline = self.clock.monotonic_at(cue.ends_at) if cue.ends_at else None
-        if not self.air.claim(playback, deadline):
+        key = (cue.air_date, cue.slot_name)
+        if not self._hold(key):
             return
         try:
-            playback.run()
+            playback = Playback(cue, self.env())
+            playback.prepare()
+            if playback.prepared is None:
+                playback.run()  # FAILED, without taking the air
+                return
+            deadline = self.clock.monotonic_at(cue.ends_at) if cue.ends_at else None
+            claimed = self.air.claim(playback, deadline)
+            try:
+                if not claimed or (cue.ends_at and self.clock.now() >= cue.ends_at):
+                    if not self.air.closed:
+                        self._log_missed_cue(cue, RESUME_MISSED.format(seconds=cue.start_ms / 1000))
+                    return
+                playback.run()
+            finally:
+                if claimed:
+                    self.air.release(playback)
         finally:
-            self.air.release(playback)
+            self._let_go_after_writes(key)
 
     # --- misses -------------------------------------------------------------------------------
-    def _log_missed(self, session, station, case: reconcile.SlotCase, reason: str, now: datetime) -> None:
-        if asrun.slot_rows(session, station.id, case.instance.local_date, case.instance.slot.name):
-            return
+    def _log_missed(self, session, case: reconcile.SlotCase, reason: str, now: datetime) -> None:
         plan = (session.get(DayPlan, case.plan_id) if case.plan_id else session.scalar(
-            select(DayPlan).where(DayPlan.station_id == station.id,
+            select(DayPlan).where(DayPlan.station_id == self.station_id,
                                   DayPlan.air_date == case.instance.local_date,
                                   DayPlan.slot_id == case.slot_id).order_by(DayPlan.version.desc())))
         cue = slot_cue(session, plan, case.instance, self.home)
-        self._write_missed(session, cue, reason, now, with_items=case.plan_id is not None)
+        self._write_missed(cue, reason, now, with_items=case.plan_id is not None,
+                           instance=case.instance)
 
     def _log_missed_cue(self, cue: Cue, reason: str) -> None:
-        with self.ctx.session() as session:
-            self._write_missed(session, cue, reason, self.clock.now(), with_items=True)
+        self._write_missed(cue, reason, self.clock.now(), with_items=True)
 
-    def _write_missed(self, session, cue: Cue, reason: str, now: datetime, with_items: bool) -> None:
-        row_id = asrun.closed_row(session, self.station_id, cue.facts(), AsRunStatus.MISSED,
-                                  started_at=None, ended_at=now, played_ms=0, error=reason)
-        for item in cue.items if with_items else ():
-            asrun.closed_row(session, self.station_id, cue.item_facts(item, row_id),
-                             AsRunStatus.MISSED, started_at=None, ended_at=now, played_ms=0,
-                             error=reason)
-        log.warning("as-run %s: slot %s %s MISSED: %s", row_id, cue.slot_name, cue.air_date, reason)
+    def _write_missed(self, cue: Cue, reason: str, now: datetime, with_items: bool,
+                      instance=None) -> None:
+        """Queue a MISSED row (and its items'); a slot instance already handled gets none."""
+        station_id = self.station_id
+
+        def write(session) -> None:
+            if instance is not None and reconcile.slot_handled(session, station_id, instance, now):
+                return  # written meanwhile (by an earlier reconcile whose write was queued)
+            row_id = asrun.closed_row(session, station_id, cue.facts(), AsRunStatus.MISSED,
+                                      started_at=None, ended_at=now, played_ms=0, error=reason)
+            for item in cue.items if with_items else ():
+                if item.offset_ms >= cue.start_ms:
+                    asrun.closed_row(session, station_id, cue.item_facts(item, row_id),
+                                     AsRunStatus.MISSED, started_at=None, ended_at=now,
+                                     played_ms=0, error=reason)
+            log.warning("as-run %s: slot %s %s MISSED: %s", row_id, cue.slot_name, cue.air_date, reason)
+
+        self.writer.submit(write, f"MISSED row of {cue.slot_name} {cue.air_date}")

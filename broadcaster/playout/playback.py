@@ -1,11 +1,13 @@
 """One airing: prepare the audio, log STARTED, start at the instant, follow the items, log the end.
 
 A `Cue` says what to air and how to log it; a `Playback` airs one cue once. The daemon decides
-when a playback may take the air (see daemon.Air); the playback itself never decides policy.
+when a playback may take the air (see air.Air); the playback itself never decides policy. Its
+as-run writes go through the daemon's writer (dbwrite), never straight to the database.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from contextlib import AbstractContextManager
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 from broadcaster.db.models import AsRunStatus, Trigger
 from broadcaster.playout import asrun
 from broadcaster.playout.clock import Clock
+from broadcaster.playout.dbwrite import Pending, Writer
 from broadcaster.playout.errors import PlayoutError
 from broadcaster.playout.outputs import Output
 from broadcaster.playout.programme import Prepared, prepare
@@ -101,6 +104,9 @@ def resume_point(items: Sequence[ItemCue], position_ms: int) -> int | None:
 
 @dataclass
 class Outcome:
+    """How an airing ended. `row_id` is None while its as-run row is still waiting for the database
+    (see dbwrite): code that needs the id queues its own write after the playback's."""
+
     status: AsRunStatus
     row_id: int | None
     position_ms: int
@@ -118,6 +124,7 @@ class Env:
     cache_dir: Path
     clock: Clock
     make_outputs: Callable[[Cue], list[Output]]
+    writer: Writer
 
 
 class Playback:
@@ -129,11 +136,14 @@ class Playback:
         self.outputs: list[Output] = []
         self.outcome: Outcome | None = None
         self.preempted: Playback | None = None  # what this (emergency) playback cut in on
-        self.row_id: int | None = None
+        self.row_id: int | None = None          # set by the writer thread once the row is written
+        self.written: Pending | None = None     # the write that closes the row
         self._pump: Pump | None = None
         self._stop = threading.Event()
         self._interrupt_reason = ""
-        self._open_items: dict[int, int] = {}   # item index -> open as-run row id
+        self._fault = ""
+        self._open_items: set[int] = set()      # items airing now
+        self._item_rows: dict[int, int] = {}    # item index -> as-run id (set by the writer thread)
         self._done_items: set[int] = set()
         self._started_wall: datetime | None = None
 
@@ -149,7 +159,7 @@ class Playback:
     def state(self) -> dict:
         """What is airing, for the heartbeat."""
         position = self._pump.position_ms() if self._pump and self._pump.started_monotonic else None
-        item = next((self.cue.items[i].title for i in list(self._open_items)), None)
+        item = next((self.cue.items[i].title for i in sorted(self._open_items)), None)
         return {"trigger": self.cue.trigger.value, "slot": self.cue.slot_name, "title": self.cue.title,
                 "plan_version": self.cue.plan_version, "as_run_id": self.row_id,
                 "position_ms": position, "item": item,
@@ -166,45 +176,91 @@ class Playback:
                 self.prepare_error = str(exc)
 
     def run(self) -> Outcome:
-        """Air the cue (the caller holds the air) and log it; never raises for an audio fault."""
+        """Air the cue (the caller holds the air, unless nothing can air) and log it.
+
+        Never raises for an audio or database fault: the database only gets queued writes (see
+        dbwrite), so a busy database neither delays the start nor stops the audio. Once the
+        outputs are open, the pump is always stopped, the outputs closed and the row closed with
+        what really aired, whatever happens.
+        """
         self.prepare()
-        clock = self.env.clock
         if self.prepared is None:
             return self._failed_before_audio(self.prepare_error)
-        self.outputs = self.env.make_outputs(self.cue)
+        try:
+            self.outputs = self.env.make_outputs(self.cue)
+        except PlayoutError as exc:
+            return self._failed_before_audio(str(exc))
         if not self.outputs:
             return self._failed_before_audio("không có ngõ ra nào được bật (playout.outputs)")
-        for output in self.outputs:
-            output.open()
-        pump = Pump(self.prepared, self.outputs, self.cue.start_ms)
-        scheduled = self.cue.scheduled_at
-        if scheduled is not None and not self.cue.start_ms:
+        pump: Pump | None = None
+        started = False
+        try:
+            for output in self.outputs:
+                output.open()
+            pump = Pump(self.prepared, self.outputs, self.cue.start_ms)
+            started = self._air(pump)
+        except Exception as exc:  # a fault of ours: cut, and say so in the row
+            log.exception("airing %s %s failed", self.cue.trigger.value,
+                          self.cue.slot_name or self.cue.title)
+            self._fault = f"lỗi của tiến trình phát: {exc}"[:300]
+            if not self._interrupt_reason:
+                self._interrupt_reason = self._fault
+            self._stop.set()
+        finally:
+            outcome = self._finish(pump, started)
+        return outcome
+
+    def _air(self, pump: Pump) -> bool:
+        """Log STARTED, start at the instant, follow the items; True once audio started."""
+        clock = self.env.clock
+        scheduled = self.cue.scheduled_at if not self.cue.start_ms else None
+        if scheduled is not None:
             clock.wait_until(scheduled - ROW_BEFORE_START, self._stop)
-        with self.env.session() as session:
-            self.row_id = asrun.open_row(session, self.env.station_id, self.cue.facts(),
-                                         outputs=[o.name for o in self.outputs], track_progress=True)
-        if scheduled is not None and not self.cue.start_ms:
+        opened = self._write(self._open_row, "STARTED")
+        # The row is wanted before audio, but audio never waits for the database past its instant.
+        row_deadline = (clock.monotonic_at(scheduled) if scheduled is not None
+                        else clock.monotonic() + ROW_BEFORE_START.total_seconds())
+        while not opened.done.is_set() and not self._stop.is_set():
+            remaining = row_deadline - clock.monotonic()
+            if remaining <= 0:
+                log.warning("%s %s: the database is busy, starting before the STARTED row is "
+                            "written (it is written as soon as the database allows)",
+                            self.cue.slot_name or self.cue.title, self.cue.air_date)
+                break
+            opened.done.wait(min(remaining, 0.05))
+        if scheduled is not None:
             clock.wait_until(scheduled, self._stop)
+        self._pump = pump  # from here on, interrupt() stops the pump itself
         if self._stop.is_set():
-            return self._finish(pump, started=False)
-        self._pump = pump
+            self._pump = None
+            return False
         started_mono = pump.start()
         self._started_wall = clock.now() - timedelta(seconds=clock.monotonic() - started_mono)
-        if scheduled is not None and not self.cue.start_ms:
+        if scheduled is not None:
             late = (self._started_wall - scheduled).total_seconds() * 1000
-            log.info("as-run %s: %s %s started %.1f ms late", self.row_id, self.cue.slot_name,
-                     self.cue.air_date, late)
-        with self.env.session() as session:
-            asrun.mark_started(session, self.row_id, self._started_wall)
+            log.info("%s %s started %.1f ms late", self.cue.slot_name, self.cue.air_date, late)
+        started_wall = self._started_wall
+        self._write(lambda s: self.row_id and asrun.mark_started(s, self.row_id, started_wall),
+                    "start time")
         last_progress = clock.monotonic()
         while not pump.wait(TICK_SECONDS):
             self._follow_items(pump.position_ms(), final=False,
                                outputs=[o.name for o in self.outputs if o.error is None])
             if clock.monotonic() - last_progress >= PROGRESS_SECONDS:
                 last_progress = clock.monotonic()
-                with self.env.session() as session:
-                    asrun.progress(session, self.row_id, pump.played_ms(), clock.now())
-        return self._finish(pump, started=True)
+                played, at = pump.played_ms(), clock.now()
+                self._write(lambda s: self.row_id and asrun.progress(s, self.row_id, played, at),
+                            "progress", key=("progress", id(self)))
+        return True
+
+    def _write(self, fn: Callable[[Session], object], what: str, key: object = None) -> Pending:
+        label = f"{what} of {self.cue.trigger.value} {self.cue.slot_name or self.cue.title} {self.cue.air_date}"
+        return self.env.writer.submit(fn, label, key=key)
+
+    def _open_row(self, session: Session) -> int:
+        self.row_id = asrun.open_row(session, self.env.station_id, self.cue.facts(),
+                                     outputs=[o.name for o in self.outputs], track_progress=True)
+        return self.row_id
 
     def _at(self, position_ms: int) -> datetime:
         assert self._started_wall is not None
@@ -213,32 +269,44 @@ class Playback:
     def _follow_items(self, position: int, final: bool, status: AsRunStatus = AsRunStatus.PLAYED,
                       outputs: Sequence[str] = ()) -> None:
         """Open the rows of items that began, close those that ended (all, when final)."""
-        with self.env.session() as session:
-            for index, item in enumerate(self.cue.items):
-                if index in self._done_items or item.offset_ms < self.cue.start_ms:
-                    continue
-                if item.offset_ms > position or (item.offset_ms == position and final
-                                                 and status is not AsRunStatus.PLAYED):
-                    continue
-                ended = position >= item.end_ms
-                if not ended and not final:
-                    if index not in self._open_items:
-                        self._open_items[index] = asrun.open_row(
-                            session, self.env.station_id, self.cue.item_facts(item, self.row_id),
-                            started_at=self._at(item.offset_ms))
-                    continue
-                item_status = AsRunStatus.PLAYED if ended else status
-                played = min(item.duration_ms, position - item.offset_ms)
-                ended_at = self._at(min(position, item.end_ms))
-                if index in self._open_items:
-                    asrun.close_row(session, self._open_items.pop(index), item_status,
-                                    ended_at=ended_at, played_ms=played, outputs=outputs or None)
-                else:
-                    asrun.closed_row(session, self.env.station_id,
-                                     self.cue.item_facts(item, self.row_id), item_status,
-                                     started_at=self._at(item.offset_ms), ended_at=ended_at,
-                                     played_ms=played, outputs=outputs)
-                self._done_items.add(index)
+        for index, item in enumerate(self.cue.items):
+            if index in self._done_items or item.offset_ms < self.cue.start_ms:
+                continue
+            if item.offset_ms > position or (item.offset_ms == position and final
+                                             and status is not AsRunStatus.PLAYED):
+                continue
+            ended = position >= item.end_ms
+            if not ended and not final:
+                if index not in self._open_items:
+                    self._open_items.add(index)
+                    self._write(functools.partial(self._open_item, index, self._at(item.offset_ms)),
+                                f"item {index + 1} start")
+                continue
+            self._open_items.discard(index)
+            self._done_items.add(index)
+            item_status = AsRunStatus.PLAYED if ended else status
+            played = min(item.duration_ms, position - item.offset_ms)
+            self._write(functools.partial(self._close_item, index, item_status,
+                                          self._at(item.offset_ms), self._at(min(position, item.end_ms)),
+                                          played, list(outputs)), f"item {index + 1} end")
+
+    def _open_item(self, index: int, started_at: datetime, session: Session) -> None:
+        if self.row_id is not None:
+            self._item_rows[index] = asrun.open_row(
+                session, self.env.station_id, self.cue.item_facts(self.cue.items[index], self.row_id),
+                started_at=started_at)
+
+    def _close_item(self, index: int, status: AsRunStatus, started_at: datetime, ended_at: datetime,
+                    played: int, outputs: list[str], session: Session) -> None:
+        row_id = self._item_rows.get(index)
+        if row_id is not None:
+            asrun.close_row(session, row_id, status, ended_at=ended_at, played_ms=played,
+                            outputs=outputs or None)
+        elif self.row_id is not None:
+            asrun.closed_row(session, self.env.station_id,
+                             self.cue.item_facts(self.cue.items[index], self.row_id), status,
+                             started_at=started_at, ended_at=ended_at, played_ms=played,
+                             outputs=outputs)
 
     def _close_outputs(self) -> None:
         threads = [threading.Thread(target=o.close, daemon=True) for o in self.outputs]
@@ -247,19 +315,27 @@ class Playback:
         for thread in threads:
             thread.join()
 
-    def _finish(self, pump: Pump, started: bool) -> Outcome:
+    def _finish(self, pump: Pump | None, started: bool) -> Outcome:
         clock = self.env.clock
-        if not started:
-            pump.discard()
+        if pump is not None:
+            if started:
+                pump.stop()  # a no-op after a normal end; after a fault it must not play on
+                pump.wait()
+            else:
+                pump.discard()
         self._close_outputs()
-        played = pump.played_ms() if started else 0
+        played = pump.played_ms() if started and pump is not None else 0
         position = self.cue.start_ms + played
         ok = [o.name for o in self.outputs if o.error is None]
         errors = [o.error for o in self.outputs if o.error]
-        if pump.result == STOPPED or not started:
+        result = pump.result if pump is not None else None
+        if not started and self._fault:
+            status = AsRunStatus.FAILED
+            errors.insert(0, self._fault)
+        elif result == STOPPED or not started:
             status = AsRunStatus.INTERRUPTED
             errors.insert(0, self._interrupt_reason or "bị ngắt")
-        elif pump.result == DONE and ok:
+        elif result == DONE and ok:
             status = AsRunStatus.EMERGENCY if self.cue.trigger is Trigger.EMERGENCY else AsRunStatus.PLAYED
         elif played < 100:
             status = AsRunStatus.FAILED
@@ -272,10 +348,20 @@ class Playback:
         if started:
             self._follow_items(position, final=True, status=item_status, outputs=ok)
         ended_at = self._at(position) if started else clock.now()
-        with self.env.session() as session:
-            asrun.close_row(session, self.row_id, status, ended_at=ended_at, played_ms=played,
-                            outputs=ok, error=error)
-        log.info("as-run %s: %s %s %s, %.1f s aired on %s%s", self.row_id, self.cue.trigger.value,
+        facts, station_id = self.cue.facts(), self.env.station_id
+
+        def close(session: Session) -> int:
+            if self.row_id is None:  # the STARTED row could not be written at all: write it whole
+                self.row_id = asrun.closed_row(session, station_id, facts, status,
+                                               started_at=self._started_wall, ended_at=ended_at,
+                                               played_ms=played, outputs=ok, error=error)
+            else:
+                asrun.close_row(session, self.row_id, status, ended_at=ended_at, played_ms=played,
+                                outputs=ok, error=error)
+            return self.row_id
+
+        self.written = self._write(close, f"{status.value} row")
+        log.info("%s %s %s, %.1f s aired on %s%s", self.cue.trigger.value,
                  self.cue.slot_name or self.cue.title, status.value, played / 1000,
                  ",".join(ok) or "nothing", f" ({error[:200]})" if error else "")
         self.outcome = Outcome(status, self.row_id, position, played, error, ok)
@@ -283,17 +369,21 @@ class Playback:
 
     def _failed_before_audio(self, reason: str) -> Outcome:
         now = self.env.clock.now()
-        with self.env.session() as session:
-            self.row_id = asrun.closed_row(session, self.env.station_id, self.cue.facts(),
-                                           AsRunStatus.FAILED, started_at=None, ended_at=now,
-                                           played_ms=0, error=reason)
-            for item in self.cue.items:
-                if item.offset_ms >= self.cue.start_ms:
-                    asrun.closed_row(session, self.env.station_id,
-                                     self.cue.item_facts(item, self.row_id), AsRunStatus.FAILED,
-                                     started_at=None, ended_at=now, played_ms=0, error=reason)
-        log.warning("as-run %s: %s %s FAILED: %s", self.row_id, self.cue.trigger.value,
-                    self.cue.slot_name or self.cue.title, reason)
+        station_id, cue = self.env.station_id, self.cue
+
+        def write(session: Session) -> int:
+            self.row_id = asrun.closed_row(session, station_id, cue.facts(), AsRunStatus.FAILED,
+                                           started_at=None, ended_at=now, played_ms=0, error=reason)
+            for item in cue.items:
+                if item.offset_ms >= cue.start_ms:
+                    asrun.closed_row(session, station_id, cue.item_facts(item, self.row_id),
+                                     AsRunStatus.FAILED, started_at=None, ended_at=now,
+                                     played_ms=0, error=reason)
+            return self.row_id
+
+        self.written = self._write(write, "FAILED row")
+        log.warning("%s %s FAILED: %s", self.cue.trigger.value, self.cue.slot_name or self.cue.title,
+                    reason)
         self.outcome = Outcome(AsRunStatus.FAILED, self.row_id, self.cue.start_ms, 0, reason)
         return self.outcome
 

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from broadcaster.db.models import AsRun, DayPlan, SlotTemplate, Station, Trigger
+from broadcaster.db.models import AsRun, AsRunStatus, DayPlan, SlotTemplate, Station, Trigger
 from broadcaster.planning.airable import airable_plan
+from broadcaster.playout.asrun import EMERGENCY_CUT, slot_rows
 from broadcaster.schedule import SlotInstance, expand_day
 from broadcaster.station.setup import station_schedule
 
@@ -34,7 +35,7 @@ class SlotCase:
     plan_id: int | None        # the airable plan version, if any
     plan_version: int | None
     has_plans: bool            # some version exists (approved or not)
-    handled: bool              # a scheduled as-run row exists for this slot instance
+    handled: bool              # a scheduled as-run row that counts exists (see counts_as_handled)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,30 @@ class SlotJob:
 class Missed:
     case: SlotCase
     reason: str
+
+
+def counts_as_handled(row: AsRun, grace_ends_at: datetime, now: datetime) -> bool:
+    """Whether a scheduled as-run row of a slot instance means the slot needs no airing now.
+
+    While the slot's grace window is open two kinds of row do not count: an INTERRUPTED row that
+    aired nothing (stopped or killed between T-3 s and T; an emergency's cut is left to the resume
+    policy), and a MISSED row (only written once the grace has ended: one seen before that was
+    written by a clock running ahead, and the slot can still air).
+    """
+    if now > grace_ends_at:
+        return True
+    if row.status is AsRunStatus.MISSED:
+        return False
+    if row.status is AsRunStatus.INTERRUPTED and not row.played_ms \
+            and not (row.error or "").startswith(EMERGENCY_CUT):
+        return False
+    return True
+
+
+def slot_handled(session: Session, station_id: int, instance: SlotInstance, now: datetime) -> bool:
+    """Whether a slot instance already has a row that counts (see counts_as_handled)."""
+    return any(counts_as_handled(row, instance.grace_ends_at, now)
+               for row in slot_rows(session, station_id, instance.local_date, instance.slot.name))
 
 
 def job_id(plan_id: int, version: int) -> str:
@@ -99,9 +124,11 @@ def gather(session: Session, station: Station, unapproved_policy: str, now: date
     slot_ids = dict(session.execute(select(SlotTemplate.name, SlotTemplate.id)
                                     .where(SlotTemplate.station_id == station.id)).all())
     days = local_days(now, station.timezone)
-    handled = set(session.execute(select(AsRun.air_date, AsRun.slot_name).where(
-        AsRun.station_id == station.id, AsRun.kind == "slot", AsRun.trigger == Trigger.SCHEDULE,
-        AsRun.air_date.in_(days))).all())
+    rows: dict[tuple[date, str], list[AsRun]] = {}
+    for row in session.scalars(select(AsRun).where(
+            AsRun.station_id == station.id, AsRun.kind == "slot", AsRun.trigger == Trigger.SCHEDULE,
+            AsRun.air_date.in_(days))):
+        rows.setdefault((row.air_date, row.slot_name), []).append(row)
     planned = set(session.execute(select(DayPlan.air_date, DayPlan.slot_id).where(
         DayPlan.station_id == station.id, DayPlan.air_date.in_(days))).all())
     cases = []
@@ -110,9 +137,10 @@ def gather(session: Session, station: Station, unapproved_policy: str, now: date
             slot_id = slot_ids[instance.slot.name]
             has_plans = (day, slot_id) in planned
             plan = airable_plan(session, station.id, day, slot_id, unapproved_policy) if has_plans else None
+            handled = any(counts_as_handled(row, instance.grace_ends_at, now)
+                          for row in rows.get((day, instance.slot.name), ()))
             cases.append(SlotCase(instance, slot_id, plan.id if plan else None,
-                                  plan.version if plan else None, has_plans,
-                                  (day, instance.slot.name) in handled))
+                                  plan.version if plan else None, has_plans, handled))
     return cases
 
 

@@ -1,7 +1,9 @@
 """Play requests: an operator asks the daemon to air a bulletin or a file now, or at once (emergency).
 
 `request_play` is what the CLI (`broadcaster play-now`) and the web page call; the daemon polls
-the `playout_request` table every second and takes the requests in order, emergencies first.
+the `playout_request` table every second and takes the requests in order, emergencies first. A
+request nobody takes within `playout.request_ttl_minutes` is closed unplayed; one a previous run
+took and never finished is closed at the next start. Both are audited (actor "playout").
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ from broadcaster.db.playout_models import PlayRequest
 from broadcaster.errors import BroadcasterError
 from broadcaster.playout.errors import PlayoutError
 from broadcaster.settings import Settings, load_settings
+
+EXPIRED = ("quá hạn, không phát: tiến trình phát không nhận yêu cầu trong {minutes} phút "
+           "(thiết lập playout.request_ttl_minutes)")
+ABANDONED = ("tiến trình phát đã nhận yêu cầu này nhưng dừng khi chưa phát xong (tắt máy, mất "
+             "điện hoặc lỗi); không phát lại")
 
 
 def request_play(session: Session, station: Station, user: User, home: Path, *,
@@ -100,18 +107,47 @@ def _bulletin_clip(session: Session, station: Station, home: Path, bulletin_id: 
 
 
 def pending_requests(session: Session, station_id: int) -> list[PlayRequest]:
-    """Requests the daemon has not taken yet, emergencies first, then oldest first."""
+    """Requests the daemon has neither taken nor closed, emergencies first, then oldest first."""
     return list(session.scalars(select(PlayRequest).where(PlayRequest.station_id == station_id,
-                                                          PlayRequest.taken_at.is_(None))
+                                                          PlayRequest.taken_at.is_(None),
+                                                          PlayRequest.done_at.is_(None))
                                 .order_by(PlayRequest.emergency.desc(), PlayRequest.id)))
 
 
 def take_request(session: Session, request_id: int, now: datetime) -> bool:
-    """Mark a request taken; False if another daemon took it first."""
+    """Mark a request taken; False if another daemon took (or closed) it first."""
     result = session.execute(update(PlayRequest).where(PlayRequest.id == request_id,
-                                                       PlayRequest.taken_at.is_(None))
+                                                       PlayRequest.taken_at.is_(None),
+                                                       PlayRequest.done_at.is_(None))
                              .values(taken_at=now))
     return result.rowcount == 1
+
+
+def expire_request(session: Session, request: PlayRequest, now: datetime, ttl_minutes: int) -> bool:
+    """Close a request nobody took within its time to live (audited); False if it was taken."""
+    error = EXPIRED.format(minutes=ttl_minutes)
+    result = session.execute(update(PlayRequest).where(PlayRequest.id == request.id,
+                                                       PlayRequest.taken_at.is_(None),
+                                                       PlayRequest.done_at.is_(None))
+                             .values(done_at=now, error=error))
+    if result.rowcount != 1:
+        return False
+    audit.record(session, request.station_id, "playout", "playout.request_expired",
+                 "playout_request", request.id, comment=error)
+    return True
+
+
+def close_abandoned(session: Session, station_id: int, now: datetime) -> list[PlayRequest]:
+    """Close (audited) the requests a previous run took and never finished; they are not aired."""
+    left = list(session.scalars(select(PlayRequest).where(PlayRequest.station_id == station_id,
+                                                          PlayRequest.taken_at.is_not(None),
+                                                          PlayRequest.done_at.is_(None))
+                                .order_by(PlayRequest.id)))
+    for request in left:
+        request.done_at, request.error = now, ABANDONED
+        audit.record(session, station_id, "playout", "playout.request_failed", "playout_request",
+                     request.id, comment=ABANDONED)
+    return left
 
 
 def finish_request(session: Session, request_id: int, now: datetime, as_run_id: int | None,

@@ -8,15 +8,15 @@ decision is logged and recorded as an audit event (actor "playout").
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from broadcaster import audit
 from broadcaster.db.models import AsRunStatus, DayPlan, Trigger
 from broadcaster.planning.airable import airable_plan
 from broadcaster.playout import asrun
 from broadcaster.playout.cues import slot_cue
-from broadcaster.playout.playback import Cue, Outcome, resume_point, resumed
-from broadcaster.playout.reconcile import find_instance, local_days
+from broadcaster.playout.playback import Cue, Playback, resume_point, resumed
+from broadcaster.playout.reconcile import counts_as_handled, find_instance, local_days
 from broadcaster.schedule import expand_day
 from broadcaster.station.setup import station_schedule
 
@@ -30,14 +30,19 @@ class ResumePolicy:
     def __init__(self, daemon: Daemon):
         self.daemon = daemon
 
-    def after_cut(self, cue: Cue, outcome: Outcome) -> Cue | None:
-        """Decide about a slot an emergency just cut; the cue to air next, or None."""
-        if outcome.status is not AsRunStatus.INTERRUPTED or cue.trigger is not Trigger.SCHEDULE \
-                or cue.plan_id is None or outcome.row_id is None:
+    def after_cut(self, cut: Playback) -> Cue | None:
+        """Decide about a slot an emergency just cut; the cue to air next, or None.
+
+        Only reads here (the emergency holds the air meanwhile); the audit event is queued after
+        the cut row's own writes, so it names the row even if the database was busy.
+        """
+        cue, outcome = cut.cue, cut.outcome
+        if outcome is None or outcome.status is not AsRunStatus.INTERRUPTED \
+                or cue.trigger is not Trigger.SCHEDULE or cue.plan_id is None:
             return None
         with self.daemon.ctx.session() as session:
             return self.decide(session, cue.air_date, cue.slot_name, cue.plan_id,
-                               outcome.position_ms, outcome.row_id)
+                               outcome.position_ms, lambda: cut.row_id)
 
     def after_restart(self, crashed_ids: set[int], stop_reason: str) -> None:
         """At start: resume the slots the previous run left cut (crash or stop), by policy."""
@@ -54,6 +59,8 @@ class ResumePolicy:
                         continue
                     if last.id not in crashed_ids and not last.error.startswith(stop_reason):
                         continue
+                    if not any(counts_as_handled(row, instance.grace_ends_at, now) for row in rows):
+                        continue  # it aired nothing and its grace is open: it airs from the top
                     position = (last.offset_ms or 0) + (last.played_ms or 0)
                     cue = self.decide(session, day, instance.slot.name, last.plan_id, position, last.id)
                     if cue is not None:
@@ -61,8 +68,12 @@ class ResumePolicy:
                                                  id=f"resume:{last.id}", executor="air", args=[cue])
 
     def decide(self, session, air_date, slot_name: str, plan_id: int, position_ms: int,
-               row_id: int) -> Cue | None:
-        """Apply the policy to one cut slot; log and audit the decision."""
+               row_id: int | Callable[[], int | None]) -> Cue | None:
+        """Apply the policy to one cut slot; log it and queue its audit event.
+
+        `row_id` may be a callable read when the audit event is written (the cut row's id is
+        known only once the writer has written it).
+        """
         daemon = self.daemon
         policy = daemon.settings["playout.resume"]
         station = daemon.ctx.station(session)
@@ -86,8 +97,12 @@ class ResumePolicy:
                 else:
                     note = f"phát tiếp từ giây {point / 1000:.1f} (đầu mục bị ngắt)"
                     cue = resumed(full, point)
-        audit.record(session, station.id, "playout", "playout.resume", "as_run", row_id,
-                     after={"policy": policy, "position_ms": position_ms, "resume_from_ms": point},
-                     comment=note)
-        log.info("as-run %s (%s %s) cut at %d ms: %s", row_id, slot_name, air_date, position_ms, note)
+        station_id = station.id
+        target = row_id if callable(row_id) else (lambda: row_id)
+        daemon.writer.submit(
+            lambda s: audit.record(s, station_id, "playout", "playout.resume", "as_run", target(),
+                                   after={"policy": policy, "position_ms": position_ms,
+                                          "resume_from_ms": point}, comment=note),
+            f"resume decision for {slot_name} {air_date}")
+        log.info("%s %s cut at %d ms: %s", slot_name, air_date, position_ms, note)
         return cue

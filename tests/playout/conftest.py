@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from broadcaster.cli.context import StationContext
 from broadcaster.db.models import (AsRun, Bulletin, DayPlan, PlanItem, PlanStatus, SlotTemplate,
                                    Topic)
+from broadcaster.db.playout_models import PlayRequest
 from broadcaster.playout.daemon import Daemon
 from broadcaster.playout.programme import ffmpeg_exe
 from broadcaster.settings import CONFIG_FILE
@@ -164,3 +166,36 @@ def daemon_factory(plant):
     yield start
     for daemon in started:
         daemon.stop()
+
+
+def ffmpeg_children() -> list[int]:
+    """Pids of ffmpeg processes started by this test process that are still alive (Linux)."""
+    me, found = os.getpid(), []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            comm, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        except (OSError, ValueError):
+            continue
+        if rest[1] == str(me) and "ffmpeg" in comm and rest[0] not in ("Z", "X"):
+            found.append(int(entry.name))
+    return found
+
+
+def plant_request(plant: Plant, path: Path, emergency: bool = False, title: str = "",
+                  **values) -> int:
+    """A play request written straight into the table (as the web page or the CLI would)."""
+    with plant.ctx.session() as session:
+        station = plant.ctx.station(session)
+        request = PlayRequest(station_id=station.id, operator="kythuat", emergency=emergency,
+                              path=str(path), title=title or path.name, **values)
+        session.add(request)
+        session.flush()
+        return request.id
+
+
+def request_row(plant: Plant, request_id: int) -> PlayRequest:
+    with plant.ctx.session() as session:
+        return session.get(PlayRequest, request_id)

@@ -78,7 +78,7 @@ def test_play_now_checks_the_role_and_airs_the_bulletins_current_text(plant, inv
     assert no_clip.exit_code == 1 and "chưa có âm thanh" in no_clip.output
     queued = invoke("play-now", "--bulletin", str(bulletin_id), "--as", "kythuat")
     assert queued.exit_code == 0 and "Thông báo tiêm phòng" in queued.output
-    assert "không chạy" in queued.output  # the daemon is not running yet: said, not failed
+    assert "không chạy" in queued.output and "quá hạn" in queued.output  # said, not failed
     with plant.ctx.session() as session:
         request = session.scalar(select(PlayRequest))
         clip = session.get(Clip, request.clip_id)
