@@ -94,8 +94,9 @@ def _queue(bulletin_id: int | None = None, path=None, emergency: bool = False,
     session.commit()
     beat = read_heartbeat(session, station.id)
     if beat is None or not beat.alive:
-        flash("Tiến trình phát đang không chạy: nội dung sẽ phát khi tiến trình phát chạy lại.",
-              "warning")
+        ttl = _settings()["playout.request_ttl_minutes"]
+        flash(f"Tiến trình phát đang không chạy: yêu cầu chỉ được phát nếu tiến trình phát chạy "
+              f"lại trong vòng {ttl} phút; quá hạn thì bị hủy.", "warning")
     return made
 
 
@@ -154,6 +155,7 @@ def emergency():
             return render_template("emergency.html", form=form)
         session.commit()
         return render_template("emergency_confirm.html", bulletin=bulletin, clip=clip,
+                               ttl=settings["playout.request_ttl_minutes"],
                                form=ConfirmForm(bulletin_id=bulletin.id),
                                beat=read_heartbeat(session, station.id))
     return render_template("emergency.html", form=form)

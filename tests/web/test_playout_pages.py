@@ -64,23 +64,21 @@ def test_emergency_with_an_existing_bulletin_and_a_live_daemon(as_role, post, wo
     assert "ĐÃ GỬI LỆNH PHÁT KHẨN CẤP «Cảnh báo lũ»" in done and "đang không chạy" not in done
 
 
-def test_play_now_queues_a_bulletin_with_audio(as_role, post, client, world):
+def test_play_now_airs_the_clip_of_the_bulletins_current_text(as_role, post, client, world):
     bulletin = world.bulletin(title="Thông báo họp")
+    as_role("editor")  # a preview in another voice must not be what airs
+    post(f"/ban-tin/{bulletin}/doc-thu", {"engine": "", "voice": "vi-vn-x-south", "speed": "1.2"})
     as_role("operator")
     page = client.get("/phat").get_data(as_text=True)
     assert f'value="{bulletin}"' in page
-    missing = html.unescape(post("/phat/phat-ngay", {"bulletin": str(bulletin)}, follow=True)
-                            .get_data(as_text=True))
-    assert "chưa có âm thanh" in missing
-    as_role("editor")
-    post(f"/ban-tin/{bulletin}/doc-thu", {"engine": "", "voice": "vi", "speed": "1.0"})
-    as_role("operator")
     done = html.unescape(post("/phat/phat-ngay", {"bulletin": str(bulletin)}, follow=True)
                          .get_data(as_text=True))
     assert "Đã gửi yêu cầu phát «Thông báo họp»." in done
     with world.session() as session:
         request = session.scalar(select(PlayRequest))
         assert not request.emergency and request.bulletin_id == bulletin
+        clip = session.get(Clip, request.clip_id)
+        assert clip.voice == "vi" and clip.options["speed"] == 1.0  # the station's own voice
         assert session.scalar(select(AuditEvent).where(AuditEvent.action == "playout.play_now"))
 
 
