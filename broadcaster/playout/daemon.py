@@ -2,7 +2,8 @@
 
 Jobs are reconciled from the database (the truth) at start, every `playout.reconcile_seconds`, and
 within `CHANGE_SECONDS` of any change to plans or slots, which a cheap fingerprint query detects.
-Play requests and the heartbeat are handled by a one-second poll job.
+Play requests and the heartbeat are handled by a one-second poll job; what happens to a request
+once taken is in `manual` (RequestedPlays), and the MISSED rows are written by `missed`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import signal
 import threading
 import time
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Sequence
 from zoneinfo import ZoneInfo
@@ -20,20 +21,20 @@ from zoneinfo import ZoneInfo
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from broadcaster.cli.context import StationContext
-from broadcaster.db.models import AsRunStatus, DayPlan
-from broadcaster.db.playout_models import PlayRequest
+from broadcaster.db.models import DayPlan
 from broadcaster.planning.airable import airable_plan
 from broadcaster.playout import asrun, heartbeat, reconcile, requests
-from broadcaster.playout.air import CLOSED, Air
+from broadcaster.playout.air import Air
 from broadcaster.playout.dbwrite import Writer, retryable
 from broadcaster.playout.lock import StationLock
 from broadcaster.playout.clock import Clock
-from broadcaster.playout.cues import request_cue, slot_cue
+from broadcaster.playout.cues import slot_cue
 from broadcaster.playout.errors import PlayoutError
+from broadcaster.playout.manual import RequestedPlays
+from broadcaster.playout.missed import log_missed, log_missed_cue
 from broadcaster.playout.outputs import (OUTPUT_NAMES, AircheckOutput, Output, check_device,
                                          device_backend, device_output, icecast_output)
 from broadcaster.playout.playback import Cue, Env, Playback
@@ -43,10 +44,8 @@ from broadcaster.playout.resume import ResumePolicy
 log = logging.getLogger(__name__)
 
 CHANGE_SECONDS = 2.0
-MANUAL_WAIT_SECONDS = 3600     # a taken manual play waits this long for the air, then gives up
 STOP_WRITE_SECONDS = 20.0      # at stop, time left to the database to take the last as-run writes
 STOP_REASON = "tiến trình phát được dừng (Ctrl+C hoặc tắt dịch vụ)"
-EMERGENCY_REASON = asrun.EMERGENCY_CUT + " (yêu cầu số {id})"
 BUSY_REASON = ("đang phát nội dung khác (khẩn cấp hoặc thủ công) đến hết thời gian cho phép trễ")
 RESUME_MISSED = ("không phát tiếp được từ giây {seconds:.1f}: đang phát nội dung khác đến hết khung "
                  "giờ của buổi")
@@ -101,6 +100,7 @@ class Daemon:
         self.station_id = 0
         self.zone = "Asia/Ho_Chi_Minh"
         self.resume = ResumePolicy(self)
+        self.requested = RequestedPlays(self)
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -149,8 +149,8 @@ class Daemon:
         self.scheduler.add_job(self.reconcile, "interval", seconds=self.reconcile_seconds,
                                id="reconcile")
         self.scheduler.add_job(self.poll, "interval", seconds=self.poll_seconds, id="poll")
-        self._manual_thread = threading.Thread(target=self._manual_plays, name="manual-plays",
-                                               daemon=True)
+        self._manual_thread = threading.Thread(target=self.requested.manual_plays,
+                                               name="manual-plays", daemon=True)
         self._manual_thread.start()
         self.scheduler.start()
         log.info("playout daemon started for station %s with outputs %s", self.station_id,
@@ -212,7 +212,8 @@ class Daemon:
                 busy = frozenset(self._busy)
             jobs, missed = reconcile.decide(cases, now, busy)
             for verdict in missed:
-                self._log_missed(session, verdict.case, verdict.reason, now)
+                log_missed(session, self.writer, self.station_id, self.home, verdict.case,
+                           verdict.reason, now)
         existing = {job.id: job for job in self.scheduler.get_jobs() if job.id.startswith("slot:")}
         for ident in existing.keys() - jobs.keys():
             log.info("removing job %s: its plan is no longer airable", ident)
@@ -237,7 +238,7 @@ class Daemon:
         """Every second: take play requests, notice plan changes, write the heartbeat."""
         now = self.clock.now()
         try:
-            self._take_requests(now)
+            self.requested.take(now)
         except SQLAlchemyError as exc:
             self._db_trouble("taking play requests", exc)
         changed = False
@@ -253,30 +254,6 @@ class Daemon:
         if changed:
             log.info("plans or slots changed: reconciling")
             self.reconcile()
-
-    def _take_requests(self, now: datetime) -> None:
-        """Expire the requests nobody took in time; take the others, each committed before its
-        job is scheduled (a request is never aired without being marked taken)."""
-        ttl = self.settings["playout.request_ttl_minutes"]
-        with self.ctx.session() as session:
-            pending = requests.pending_requests(session, self.station_id)
-        for request in pending:
-            if now - request.created_at > timedelta(minutes=ttl):
-                with self.ctx.session() as session:
-                    expired = requests.expire_request(session, request, now, ttl)
-                if expired:
-                    log.warning("play request %s («%s», %s) expired unplayed: sent at %s, older "
-                                "than %d minutes", request.id, request.title,
-                                "emergency" if request.emergency else "manual",
-                                request.created_at.isoformat(), ttl)
-                continue
-            with self.ctx.session() as session:
-                taken = requests.take_request(session, request.id, now)
-            if taken:
-                self.scheduler.add_job(self._air_request, "date", run_date=now,
-                                       id=f"request:{request.id}",
-                                       executor="emergency" if request.emergency else "prepare",
-                                       args=[request.id])
 
     def _state(self) -> dict:
         current = self.air.current
@@ -370,93 +347,19 @@ class Daemon:
                 return
             if not self.air.claim(playback, deadline=self.clock.monotonic_at(instance.grace_ends_at)):
                 if not self.air.closed:
-                    self._log_missed_cue(cue, BUSY_REASON)
+                    log_missed_cue(self.writer, self.station_id, cue, BUSY_REASON, self.clock.now())
                 return
             try:
                 if self.clock.now() > instance.grace_ends_at:
-                    self._log_missed_cue(cue, reconcile.TOO_LATE.format(grace=instance.slot.grace_seconds))
+                    log_missed_cue(self.writer, self.station_id, cue,
+                                   reconcile.TOO_LATE.format(grace=instance.slot.grace_seconds),
+                                   self.clock.now())
                     return
                 playback.run()
             finally:
                 self.air.release(playback)
         finally:
             self._let_go_after_writes(key)
-
-    def _air_request(self, request_id: int) -> None:
-        """Prepare a taken request; an emergency then cuts in here, a manual play joins the queue."""
-        now = self.clock.now()
-        try:
-            with self.ctx.session() as session:
-                request = session.get(PlayRequest, request_id)
-                cue = request_cue(session, request, self.home, now, self.zone)
-                emergency = request.emergency
-        except Exception as exc:  # taken, so it must be closed: never left "taken" forever
-            log.exception("play request %s cannot be read", request_id)
-            self._finish_request(request_id, None, f"không đọc được yêu cầu: {exc}"[:300])
-            return
-        playback = Playback(cue, self.env())
-        playback.prepare()
-        if playback.prepared is None:
-            playback.run()  # logs FAILED with the reason; the air is not touched
-            self._finish_request(request_id, playback)
-            return
-        if not emergency:
-            if not self.air.queue_manual(playback, self.clock.monotonic() + MANUAL_WAIT_SECONDS):
-                self._finish_request(request_id, None, CLOSED)
-            return
-        if not self.air.claim(playback, None, True, reason=EMERGENCY_REASON.format(id=request_id)):
-            self._finish_request(request_id, None, CLOSED)
-            return
-        current = playback
-        try:
-            playback.run()
-            cut = playback.preempted
-            if cut is not None and cut.outcome is not None:
-                follow = self.resume.after_cut(cut)
-                if follow is not None:
-                    current = Playback(follow, self.env())
-                    current.prepare()
-                    self.air.handover(playback, current)
-                    current.run()
-        finally:
-            self.air.release(playback)
-            self.air.release(current)
-        self._finish_request(request_id, playback)
-
-    def _manual_plays(self) -> None:
-        """The manual-play thread: air the queued manual plays one at a time, when Air allows."""
-        while True:
-            turn = self.air.next_manual()
-            if turn is None:
-                return
-            playback, refused = turn
-            request_id = playback.cue.request_id
-            try:
-                if refused:
-                    self._finish_request(request_id, None, refused)
-                    continue
-                try:
-                    playback.run()
-                finally:
-                    self.air.release(playback)
-                self._finish_request(request_id, playback)
-            except Exception:
-                log.exception("manual play of request %s failed", request_id)
-
-    def _finish_request(self, request_id: int | None, playback: Playback | None,
-                        error: str = "") -> None:
-        """Close a request once its playback's rows are written (queued after them)."""
-        if request_id is None:
-            return
-        now = self.clock.now()
-        outcome = playback.outcome if playback is not None else None
-        if not error and outcome is not None and outcome.status is AsRunStatus.FAILED:
-            error = outcome.error
-        self.writer.submit(
-            lambda s: requests.finish_request(s, request_id, now,
-                                              playback.row_id if playback is not None else None,
-                                              error),
-            f"end of play request {request_id}")
 
     def air_resumed(self, cue: Cue) -> None:
         """Air a resumed slot once the air is free (after a restart), inside its window."""
@@ -474,7 +377,9 @@ class Daemon:
             try:
                 if not claimed or (cue.ends_at and self.clock.now() >= cue.ends_at):
                     if not self.air.closed:
-                        self._log_missed_cue(cue, RESUME_MISSED.format(seconds=cue.start_ms / 1000))
+                        log_missed_cue(self.writer, self.station_id, cue,
+                                       RESUME_MISSED.format(seconds=cue.start_ms / 1000),
+                                       self.clock.now())
                     return
                 playback.run()
             finally:
@@ -482,35 +387,3 @@ class Daemon:
                     self.air.release(playback)
         finally:
             self._let_go_after_writes(key)
-
-    # --- misses -------------------------------------------------------------------------------
-    def _log_missed(self, session, case: reconcile.SlotCase, reason: str, now: datetime) -> None:
-        plan = (session.get(DayPlan, case.plan_id) if case.plan_id else session.scalar(
-            select(DayPlan).where(DayPlan.station_id == self.station_id,
-                                  DayPlan.air_date == case.instance.local_date,
-                                  DayPlan.slot_id == case.slot_id).order_by(DayPlan.version.desc())))
-        cue = slot_cue(session, plan, case.instance, self.home)
-        self._write_missed(cue, reason, now, with_items=case.plan_id is not None,
-                           instance=case.instance)
-
-    def _log_missed_cue(self, cue: Cue, reason: str) -> None:
-        self._write_missed(cue, reason, self.clock.now(), with_items=True)
-
-    def _write_missed(self, cue: Cue, reason: str, now: datetime, with_items: bool,
-                      instance=None) -> None:
-        """Queue a MISSED row (and its items'); a slot instance already handled gets none."""
-        station_id = self.station_id
-
-        def write(session) -> None:
-            if instance is not None and reconcile.slot_handled(session, station_id, instance, now):
-                return  # written meanwhile (by an earlier reconcile whose write was queued)
-            row_id = asrun.closed_row(session, station_id, cue.facts(), AsRunStatus.MISSED,
-                                      started_at=None, ended_at=now, played_ms=0, error=reason)
-            for item in cue.items if with_items else ():
-                if item.offset_ms >= cue.start_ms:
-                    asrun.closed_row(session, station_id, cue.item_facts(item, row_id),
-                                     AsRunStatus.MISSED, started_at=None, ended_at=now,
-                                     played_ms=0, error=reason)
-            log.warning("as-run %s: slot %s %s MISSED: %s", row_id, cue.slot_name, cue.air_date, reason)
-
-        self.writer.submit(write, f"MISSED row of {cue.slot_name} {cue.air_date}")
