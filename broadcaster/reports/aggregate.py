@@ -165,6 +165,16 @@ class Report:
         return self.slot_titles.get(name, name) if name else NO_SLOT_VI
 
 
+def _count(totals: dict, key, played_ms: int) -> None:
+    """Add one airing and its milliseconds to a [airings, ms] tally."""
+    tally = totals.get(key)
+    if tally is None:
+        totals[key] = [1, played_ms]
+    else:
+        tally[0] += 1
+        tally[1] += played_ms
+
+
 def aggregate(rows: Iterable[Sequence], period: Period, stations: Sequence[StationInfo],
               topic_names: Mapping[str, str] | None = None,
               slot_titles: Mapping[str, str] | None = None,
@@ -204,25 +214,9 @@ def aggregate(rows: Iterable[Sequence], period: Period, stations: Sequence[Stati
                 continue  # its items are the airings
         if status not in AIRED or not played_ms or played_ms <= 0:
             continue
-        key = (station_id, day, slot_name)
-        acc = day_slot.get(key)
-        if acc is None:
-            day_slot[key] = [1, played_ms]
-        else:
-            acc[0] += 1
-            acc[1] += played_ms
-        acc = topics.get(topic_code)
-        if acc is None:
-            topics[topic_code] = [1, played_ms]
-        else:
-            acc[0] += 1
-            acc[1] += played_ms
-        acc = sources.get(source)
-        if acc is None:
-            sources[source] = [1, played_ms]
-        else:
-            acc[0] += 1
-            acc[1] += played_ms
+        _count(day_slot, (station_id, day, slot_name), played_ms)
+        _count(topics, topic_code, played_ms)
+        _count(sources, source, played_ms)
         topic_bulletins.add((topic_code, bulletin_id if bulletin_id is not None
                              else (station_id, title)))
         emergency = trigger == "emergency" or status == "EMERGENCY"
