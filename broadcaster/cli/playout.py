@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
-from datetime import date
 from zoneinfo import ZoneInfo
 
 import click
 from sqlalchemy import select
 
 from broadcaster.cli.context import StationContext
+from broadcaster.cli.planning import DateParam, resolve_day
 from broadcaster.db.models import User
 from broadcaster.playout.outputs import OUTPUT_NAMES
 
@@ -76,9 +76,9 @@ def play_now(station_ctx: StationContext, bulletin_id: int | None, path: str | N
 
 
 @click.command("log")
-@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]),
-              help="Từ ngày (theo giờ địa phương), dạng 2024-03-01.")
-@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Đến ngày (bao gồm).")
+@click.option("--from", "date_from", type=DateParam(),
+              help="Từ ngày (theo giờ địa phương): 2024-03-01, 01/03/2024, today.")
+@click.option("--to", "date_to", type=DateParam(), help="Đến ngày (bao gồm).")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text",
               show_default=True, help="Dạng in ra.")
 @pass_station
@@ -86,10 +86,10 @@ def log_command(station_ctx: StationContext, date_from, date_to, fmt: str) -> No
     """In nhật ký phát sóng (as-run): mỗi dòng một lần phát, giờ theo múi giờ của đài."""
     from broadcaster.playout import list_as_run, render
 
-    first: date | None = date_from.date() if date_from else None
-    last: date | None = date_to.date() if date_to else None
     with station_ctx.session() as session:
         station = station_ctx.station(session)
+        first = resolve_day(date_from, station) if date_from else None
+        last = resolve_day(date_to, station) if date_to else None
         rows = list_as_run(session, station.id, first, last)
         click.echo(render(rows, ZoneInfo(station.timezone), fmt), nl=False)
 

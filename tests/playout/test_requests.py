@@ -107,3 +107,7 @@ def test_log_prints_one_line_per_row_between_local_dates(plant, invoke):
     assert line.startswith("2024-03-02  06:00:00  MISSED")
     csv = invoke("log", "--format", "csv").output.splitlines()
     assert csv[0].startswith("mã,loại") and len(csv) == 3 and ",PLAYED," in csv[1]
+    staff_typed = invoke("log", "--from", "1/3/2024", "--to", "01/03/2024")
+    assert [line[:10] for line in staff_typed.output.splitlines()] == ["2024-03-01"]
+    bad = invoke("log", "--from", "31/02/2024")
+    assert bad.exit_code == 2 and "không phải ngày hợp lệ" in bad.output
