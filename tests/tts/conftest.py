@@ -16,20 +16,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from broadcaster.audio.ffmpeg import ffmpeg_exe, measure, probe
+from broadcaster.audio.ffmpeg import ffmpeg_exe
 from broadcaster.tts import ClipCache, create_engine
 from fake_google import FakeGoogle
-
-
-def check_station_mp3(path: Path):
-    """Assert the station's rule on a file: MP3, mono, 44.1 kHz, -16 LUFS ±1 LU, TP ≤ -1.5 dBTP."""
-    info = probe(path)
-    assert info is not None and info.format_name == "mp3", info
-    assert info.audio_codec == "mp3" and info.sample_rate == 44100 and info.channels == "mono", info
-    m = measure(path)
-    assert abs(m.integrated_lufs - (-16.0)) <= 1.0, m
-    assert m.true_peak_dbtp <= -1.5, m
-    return m
+from tests.audio.speech_samples import check_station_mp3
 
 
 @pytest.fixture
