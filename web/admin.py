@@ -6,13 +6,13 @@ from flask import (Blueprint, abort, flash, make_response, redirect, render_temp
                    url_for)
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from broadcaster import audit
 from broadcaster.db.models import Role, User, UserRole
-from broadcaster.station.users import MIN_PASSWORD_LENGTH, UserError, add_user, generate_password
+from broadcaster.station.users import (MIN_PASSWORD_LENGTH, UserError, add_user, generate_password,
+                                       set_password)
 from web import db
 from web.auth import db_user, role_required
 from web.forms import ActionForm, MultiCheckboxField, flash_error, options
@@ -133,8 +133,7 @@ def reset_password(user_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     password = generate_password()
-    # Same hashing as broadcaster.station.users.add_user (werkzeug's default scheme).
-    user.password_hash = generate_password_hash(password)
+    set_password(user, password)
     audit.record(db.session(), user.station_id, db_user(), "user.password_reset", "user", user.id)
     db.session().commit()
     return _password_page(user, password, created=False)

@@ -1,9 +1,8 @@
-"""What the blueprints share: form fields, date parsing, paging, flashing domain errors."""
+"""What the blueprints share: form fields, local time, paging, flashing domain errors."""
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Sequence
@@ -22,9 +21,6 @@ except ImportError:  # pragma: no cover
 
 from web import db
 
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-
-
 def options(pairs) -> list:
     """Choices for a select or checkbox list from (value, label) pairs."""
     return [SelectChoice(value, label) if SelectChoice else (value, label) for value, label in pairs]
@@ -39,20 +35,6 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ActionForm(FlaskForm):
     """A form with only the CSRF token: for buttons that do one thing (approve, move, delete)."""
-
-
-def parse_day(text: str | None) -> date | None:
-    """A date typed as 2024-03-15 or 15/03/2024; None when empty or not a date."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    found = _DMY.match(text)
-    try:
-        if found:
-            return date(int(found[3]), int(found[2]), int(found[1]))
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def zone() -> ZoneInfo:

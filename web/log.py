@@ -9,8 +9,9 @@ from flask_login import login_required
 from sqlalchemy import func, select
 
 from broadcaster.db.models import AsRun, AsRunStatus, Topic
+from broadcaster.schedule import parse_day
 from web import db
-from web.forms import arg_int, local_today, page_args, paginate, parse_day, zone
+from web.forms import arg_int, local_today, page_args, paginate, zone
 from web.labels import ASRUN_WORDS
 from web.media import aircheck_path
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -18,10 +27,11 @@ from broadcaster.planning.airable import airable_plan
 from broadcaster.planning.approval import ItemSpec, approve, reject, versions
 from broadcaster.planning.day import plan_day, prepare_slot, write_slot
 from broadcaster.render import StationRenderer
+from broadcaster.schedule import parse_day
 from web import db
 from web.auth import db_user, role_required
 from web.dayview import slot_views
-from web.forms import ActionForm, flash_error, form_errors, local_today, now, parse_day, zone
+from web.forms import ActionForm, flash_error, form_errors, local_today, now, zone
 from web.labels import clock
 
 bp = Blueprint("playlist", __name__, url_prefix="/ke-hoach")

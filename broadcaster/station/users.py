@@ -32,8 +32,6 @@ def add_user(session: Session, station: Station, username: str, password: str,
     if not _USERNAME.match(username):
         raise UserError(f"tên đăng nhập '{username}' không hợp lệ: dùng 2–64 chữ thường không dấu, "
                         "số, '.', '-' hoặc '_'.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
     if not roles:
         raise UserError("người dùng cần ít nhất một vai trò.")
     exists = session.scalar(select(User).where(User.station_id == station.id,
@@ -41,11 +39,18 @@ def add_user(session: Session, station: Station, username: str, password: str,
     if exists is not None:
         raise UserError(f"người dùng '{username}' đã tồn tại.")
     user = User(station_id=station.id, username=username, full_name=full_name,
-                password_hash=generate_password_hash(password),
                 roles=[UserRole(role=role) for role in dict.fromkeys(roles)])
+    set_password(user, password)
     session.add(user)
     session.flush()
     return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a new password for the user, hashed; refuse a short one."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
+    user.password_hash = generate_password_hash(password)
 
 
 def check_password(user: User, password: str) -> bool:

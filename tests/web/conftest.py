@@ -4,11 +4,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from broadcaster.db.models import Bulletin, Role, Topic, User
 from broadcaster.settings import load_settings
-from broadcaster.station.users import add_user
+from broadcaster.station.users import add_user, set_password
 from web import create_app
 
 PASSWORDS = {"admin": "quan-tri-123", "lan": "bien-tap-123", "hung": "nguoi-duyet-123",
@@ -31,7 +30,7 @@ def app(station_ctx):
         for name, roles in ROLES.items():
             add_user(session, station, name, PASSWORDS[name], roles)
         admin = session.scalar(select(User).where(User.username == "admin"))
-        admin.password_hash = generate_password_hash(PASSWORDS["admin"])
+        set_password(admin, PASSWORDS["admin"])
     return make_app(station_ctx)
 
 
