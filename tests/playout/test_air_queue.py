@@ -30,12 +30,18 @@ def test_an_emergency_cuts_in_while_many_manual_plays_are_queued(plant, daemon_f
 
 
 def test_a_slot_goes_before_queued_manual_plays(plant, daemon_factory):
-    tone = make_tone(plant.home / "vua.mp3", 3.0)
-    air_date, _ = plant.slot("uutien", 5, grace=20)
-    plant.plan("uutien", air_date, seconds=3)
-    manual = [plant_request(plant, tone, title=f"thủ công {n}") for n in range(3)]
+    # The slot is planted only once the first manual play is on air, so however slowly the
+    # daemon starts, the slot comes due while a manual play holds the air and others queue.
+    long_tone = make_tone(plant.home / "dai.mp3", 10.0)
+    tone = make_tone(plant.home / "vua.mp3", 2.0)
+    manual = [plant_request(plant, long_tone if n == 0 else tone, title=f"thủ công {n}")
+              for n in range(3)]
     daemon_factory()
-    slot = plant.closed_slot("uutien", 30)
+    plant.wait_for(lambda: [r for r in plant.rows(kind="slot", trigger=Trigger.MANUAL) if r.started_at],
+                   30, "the first manual play on air")
+    air_date, _ = plant.slot("uutien", 3, grace=30)
+    plant.plan("uutien", air_date, seconds=3)
+    slot = plant.closed_slot("uutien", 40)
     assert slot.status is AsRunStatus.PLAYED
     plant.wait_for(lambda: request_row(plant, manual[1]).done_at, 30, "the second manual play")
     rows = [r for r in plant.rows(kind="slot") if r.started_at]

@@ -46,7 +46,7 @@ def test_a_plan_approved_while_the_daemon_runs_is_picked_up(plant, daemon_factor
 
 
 def test_a_job_whose_plan_is_no_longer_airable_is_removed_and_the_slot_missed(plant, daemon_factory):
-    air_date, _ = plant.slot("doi", 6, grace=1)
+    air_date, _ = plant.slot("doi", 9, grace=1)
     first = plant.plan("doi", air_date, seconds=3)
     daemon = daemon_factory()
     assert daemon.scheduler.get_job(f"slot:{first}:v1")
