@@ -42,6 +42,7 @@ _DATE_BEFORE = re.compile(
 )
 # "Ngày Quốc tế Thiếu nhi 1/6": a day word a few words back, weaker than the cues above.
 _NAMED_DAY_BEFORE = re.compile(r"(?:^|[^\w])(?:ngày|tết|lễ)(?:[ \t]+[^\W\d_]+){1,5}[ \t]*\Z", re.IGNORECASE)
+_RANK_CUE = cue("thứ|hạng")
 _PREV_WORD = re.compile(r"([^\W\d_]+)[ \t]*\Z")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n])[\s\"'“(*#>-]*\Z")
 
@@ -166,6 +167,10 @@ def slash_pair(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
         return None
     a, b = m.group("a"), m.group("b")
     before = context_before(src, pos)
+    if _RANK_CUE.search(before) and len(a) <= 3 and len(b) <= 3 and 0 < int(a) <= int(b):
+        # "đứng thứ 2/15 xã": a place out of a number of places
+        reading = f"{N.read_ordinal(int(a), words)} trên {N.read_int(int(b), words)}"
+        return Parsed(m.end(), [Piece(pos, m.end(), reading, "ratio")], "other")
     if len(a) <= 2 and len(b) <= 2 and _valid(int(a), int(b)):
         d, mo = int(a), int(b)
         if hint == "date" or DATE_CUE.search(before) or _DATE_BEFORE.search(before):
@@ -198,6 +203,8 @@ def slash_pair(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
 
 _DASH_DATE_RE = re.compile(r"(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})(?![0-9]|[-/.,:][0-9]|[ \t]*tháng)", re.IGNORECASE)
 _DASH_DATE_CUE = cue("ngày|mùng|mồng|dịp|lễ|kỷ niệm|kỉ niệm|khánh|tết")
+# "chiều thứ Sáu 28-11": a weekday name right before makes it a date.
+_WEEKDAY_CUE = cue("chủ nhật|thứ hai|thứ ba|thứ tư|thứ năm|thứ sáu|thứ bảy", gap=r"\s*[,(]?\s*")
 
 
 def dash_date(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
@@ -207,7 +214,8 @@ def dash_date(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
         return None
     d, mo = int(m.group("d")), int(m.group("m"))
     before = context_before(scan.src, pos)
-    if not _valid(d, mo) or not (_DASH_DATE_CUE.search(before) or _DATE_BEFORE.search(before)):
+    if not _valid(d, mo) or not (_DASH_DATE_CUE.search(before) or _DATE_BEFORE.search(before)
+                                 or _WEEKDAY_CUE.search(before)):
         return None
     reading = _day_month(d, mo, scan.words, with_ngay=not NGAY_CUE.search(before))
     return Parsed(m.end(), [Piece(pos, m.end(), reading, "date")], "date", d)

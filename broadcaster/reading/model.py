@@ -26,6 +26,7 @@ RULE_LABELS: dict[str, str] = {
     "time": "giờ phút",
     "range": "khoảng (đến)",
     "phone": "số điện thoại",
+    "plate": "biển số xe",
     "emergency": "số khẩn cấp, đường dây nóng",
     "fraction": "phân số",
     "ratio": "tỷ số",

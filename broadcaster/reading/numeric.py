@@ -13,6 +13,7 @@ import re
 from broadcaster.reading import dates
 from broadcaster.reading import numbers as N
 from broadcaster.reading.dates import TAIL
+from broadcaster.reading.identifiers import GROUP_SPACE, identifier, phone, plate
 from broadcaster.reading.scan import UPPER, Parsed, Piece, Scan, context_before, cue
 from broadcaster.reading.units import unit_after
 
@@ -40,23 +41,6 @@ def doc_code(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
         pieces.append(Piece(m.end("n"), m.end("y"), "năm " + N.read_int(int(year), scan.words), "year"))
     pieces.append(Piece(pieces[-1].end, m.end(), "", "doc_code"))
     return Parsed(m.end(), pieces, "code")
-
-
-_PHONE_RE = re.compile(r"0[0-9]{2,4}(?:[ .\-][0-9]{2,4}){1,4}(?![0-9])|0[0-9]{7,10}(?![0-9])")
-_HOTLINE_RE = re.compile(r"1[89]00(?:[ .\-]?[0-9]{2,4}){1,3}(?![0-9])")
-_DIGIT_RUN = re.compile(r"[0-9]+")
-
-
-def phone(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
-    """0221.3555.666, 0912 345 678, 1800 1091 → read digit by digit."""
-    src = scan.src
-    m = _PHONE_RE.match(src, pos) or _HOTLINE_RE.match(src, pos)
-    if m is None:
-        return None
-    digits = "".join(_DIGIT_RUN.findall(m.group()))
-    if not 8 <= len(digits) <= 12:
-        return None
-    return Parsed(m.end(), [Piece(pos, m.end(), N.read_digits(digits), "phone")], "phone")
 
 
 def _with_unit(scan: Scan, pos: int, end: int, reading: str, rule: str, value: int | None) -> Parsed:
@@ -88,6 +72,31 @@ def thousands(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     digits = m.group().replace(".", "")
     value = int(digits) if len(digits) <= N.MAX_CARDINAL_DIGITS else None
     return _with_unit(scan, pos, m.end(), N.read_number(digits, scan.words), "cardinal", value)
+
+
+_SPACED_THOUSANDS_RE = re.compile(rf"[1-9][0-9]{{0,2}}(?:{GROUP_SPACE}[0-9]{{3}})+{TAIL}")
+
+
+def spaced_thousands(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
+    """1 250 000 000 (groups set apart by spaces) → một tỷ hai trăm năm mươi triệu."""
+    m = _SPACED_THOUSANDS_RE.match(scan.src, pos)
+    if m is None:
+        return None
+    digits = re.sub(GROUP_SPACE, "", m.group())
+    value = int(digits) if len(digits) <= N.MAX_CARDINAL_DIGITS else None
+    return _with_unit(scan, pos, m.end(), N.read_number(digits, scan.words), "cardinal", value)
+
+
+_HEIGHT_RE = re.compile(r"(?P<m>[0-9])m(?P<cm>[0-9]{1,2})(?![^\W_])")
+
+
+def height(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
+    """1m65 → một mét sáu mươi lăm (a height as people say it)."""
+    m = _HEIGHT_RE.match(scan.src, pos)
+    if m is None:
+        return None
+    reading = f"{N.read_number(m.group('m'), scan.words)} mét {N.read_number(m.group('cm'), scan.words)}"
+    return Parsed(m.end(), [Piece(pos, m.end(), reading, "unit")], "other")
 
 
 _VERSION_RE = re.compile(rf"[0-9]+(?:\.[0-9]+)+{TAIL}")
@@ -195,8 +204,9 @@ def integer(scan: Scan, pos: int, hint: str | None) -> Parsed:
 
 
 MONTH_CUE = dates.MONTH_CUE
-_RULES = (doc_code, dates.day_range, dates.full_date, dates.dash_date, phone, dates.clock_time, dates.month_year,
-          decimal, thousands, version, dates.slash_pair, number_blob)
+_RULES = (doc_code, dates.day_range, dates.full_date, dates.dash_date, phone, plate, dates.clock_time,
+          dates.month_year, decimal, thousands, spaced_thousands, height, identifier, version, dates.slash_pair,
+          number_blob)
 _RANGEABLE = frozenset({"number", "time", "date", "month", "ordinal"})
 _RANGE_SEP = re.compile(r"[ \t]?[-–—][ \t]?(?=[0-9])")
 

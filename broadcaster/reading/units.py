@@ -89,6 +89,11 @@ def unit_after(src: str, pos: int) -> tuple[list[Piece], int]:
     return pieces + per_pieces, end
 
 
+def unit_follows(src: str, pos: int) -> bool:
+    """Whether a unit or currency is written at pos (the number before it is an amount)."""
+    return _UNIT_RE.match(src, pos) is not None
+
+
 def per_chain(src: str, pos: int) -> tuple[list[Piece], int]:
     """Read "/ha", "/kg/tháng" after a unit as "trên héc ta", "trên ki lô gam trên tháng".
 

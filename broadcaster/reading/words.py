@@ -10,7 +10,7 @@ import re
 
 from broadcaster.reading import numbers as N
 from broadcaster.reading.orthography import COMBINING, CONSONANT_LETTERS, LETTER_NAMES, is_syllable, spell
-from broadcaster.reading.scan import Scan, context_before, cue
+from broadcaster.reading.scan import UPPER, Scan, context_before, cue
 from broadcaster.reading.units import UNITS, per_word_reading
 
 _ROMAN_TOKEN = re.compile(r"(?P<r>[IVXLC]+)(?:/(?P<y>[0-9]{4}))?")
@@ -22,6 +22,9 @@ _ROMAN_CUE = cue(
 _ORDINAL_CUE = cue("thứ")
 _HEADING_BEFORE = re.compile(r"(?:^|\n)[ \t#*>_]*\Z")
 _HEADING_AFTER = re.compile(r"[ \t]*[.):]")
+# A heading run into the text: "…yêu cầu; II. Nội dung" (a numeral, a dot, a capital).
+_INLINE_HEADING_BEFORE = re.compile(r"[.;:!?][ \t]+\Z")
+_INLINE_HEADING_AFTER = re.compile(rf"\.[ \t]+[{UPPER}]")
 _PARTS = re.compile(rf"(?P<l>[^\W\d_](?:[^\W\d_]|[{COMBINING}])*)|(?P<d>[0-9]+)|(?P<c>[&/.\-])")
 # Nouns after "/" that make it "per" (lượt/ngày, người/tháng) rather than "or" (nam/nữ).
 # Signature blocks: "KT. CHỦ TỊCH" is ký thay (KT alone is kinh tế), "TM. ỦY BAN…" thay mặt.
@@ -50,7 +53,8 @@ def _roman(scan: Scan, start: int, end: int, chunk: str) -> bool:
     elif _ROMAN_CUE.search(before) or (
         m.group("y") is None and value < 40 and _HEADING_BEFORE.search(before)
         and _HEADING_AFTER.match(src, end)
-    ):
+    ) or (m.group("y") is None and value < 40 and _INLINE_HEADING_BEFORE.search(before)
+          and _INLINE_HEADING_AFTER.match(src, end)):
         reading = N.read_int(value, words)
     else:
         return False
@@ -87,6 +91,18 @@ def _lexicon_reading(scan: Scan, token: str) -> tuple[str, str] | None:
     return hit.reading, hit.rule
 
 
+def _without_repeated_head(scan: Scan, start: int, reading: str) -> str:
+    """"dịch ASF" → "dịch tả lợn châu Phi", "Ủy ban UBND" → "ủy ban nhân dân": the text has just
+    said the first words of the expansion, so they are not said twice."""
+    words = reading.split()
+    if not context_before(scan.src, start).endswith(" "):
+        return reading
+    for k in range(len(words) - 1, 0, -1):
+        if scan.just_said(start, " ".join(words[:k])):
+            return " ".join(words[k:])
+    return reading
+
+
 def _word(scan: Scan, start: int, end: int, word: str) -> None:
     reading, rule, problem = _classify_word(word)
     if rule:
@@ -108,7 +124,7 @@ def handle_word(scan: Scan, start: int, end: int) -> int:
         return end
     found = _lexicon_reading(scan, chunk)
     if found is not None:
-        scan.emit(start, end, found[0], found[1])
+        scan.emit(start, end, _without_repeated_head(scan, start, found[0]), found[1])
         return end
     if chunk[0] in "IVXLC" and _roman(scan, start, end, chunk):
         return end

@@ -1,0 +1,70 @@
+"""Numbers that name rather than count, read digit by digit: phones, plates, account numbers.
+
+A listener writes these down or compares them with a paper; "một tỷ hai trăm ba mươi tư triệu…"
+for an account number helps nobody.
+"""
+
+from __future__ import annotations
+
+import re
+
+from broadcaster.reading import numbers as N
+from broadcaster.reading.orthography import spell
+from broadcaster.reading.scan import Parsed, Piece, Scan, context_before, cue
+from broadcaster.reading.units import unit_follows
+
+GROUP_SPACE = "[ \u00a0\u202f]"  # space, no-break space, narrow no-break space (copied from Word)
+
+_PHONE_RE = re.compile(
+    rf"0[0-9]{{2,4}}(?:(?:{GROUP_SPACE}|[.\-])[0-9]{{1,4}}){{1,4}}(?![0-9])|0[0-9]{{7,10}}(?![0-9])")
+_HOTLINE_RE = re.compile(rf"1[89]00(?:(?:{GROUP_SPACE}|[.\-])?[0-9]{{2,4}}){{1,3}}(?![0-9])")
+_DIGIT_RUN = re.compile(r"[0-9]+")
+
+
+def phone(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
+    """0221.3555.666, 0221 3 862 555, 0912 345 678, 1800 1091 → read digit by digit."""
+    src = scan.src
+    m = _PHONE_RE.match(src, pos) or _HOTLINE_RE.match(src, pos)
+    if m is None:
+        return None
+    digits = "".join(_DIGIT_RUN.findall(m.group()))
+    if not 8 <= len(digits) <= 12:
+        return None
+    return Parsed(m.end(), [Piece(pos, m.end(), N.read_digits(digits), "phone")], "phone")
+
+
+# 29A-123.45, 89B1-234.56, 30LD-1234, 29A 12345: province, series letters, number.
+_PLATE_RE = re.compile(r"(?P<p>[0-9]{2})(?P<s>[A-Z]{1,2})(?P<d>[0-9]?)[ \t]*[-–.]?[ \t]*"
+                       r"(?P<n>[0-9]{3}\.[0-9]{2}|[0-9]{4,5})(?![0-9]|[.,][0-9])")
+
+
+def plate(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
+    """A vehicle plate, 29A-123.45 → hai chín a một hai ba bốn năm (as the police read it)."""
+    m = _PLATE_RE.match(scan.src, pos)
+    if m is None:
+        return None
+    reading = " ".join(part for part in (N.read_digits(m.group("p")), spell(m.group("s")),
+                                         N.read_digits(m.group("d")) if m.group("d") else "",
+                                         N.read_digits(m.group("n").replace(".", ""))) if part)
+    return Parsed(m.end(), [Piece(pos, m.end(), reading, "plate")], "other")
+
+
+# An identifier named right before it: the digits are said one by one whatever their length.
+_ID_CUE = cue("tài khoản|mã số thuế|mst|căn cước(?: công dân)?|cccd|cmnd|chứng minh nhân dân|"
+              "định danh(?: cá nhân)?|mã hồ sơ|mã bưu chính|mã số|số hiệu|số sê ri|số seri|"
+              "hộ chiếu|mã định danh",
+              gap=r"(?:\s+(?:số|là|của (?:ông|bà|anh|chị)))*\s*:?\s*")
+_ID_RE = re.compile(r"[0-9]{4,}(?![0-9]|[.,/:][0-9])")
+# Longer than any count a bulletin gives without grouping dots: an identifier.
+_LONG_DIGITS = 10
+
+
+def identifier(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
+    """Số tài khoản 1234567890, CCCD 034095001234, or any ungrouped run of 10 or more digits."""
+    m = _ID_RE.match(scan.src, pos)
+    if m is None:
+        return None
+    if not _ID_CUE.search(context_before(scan.src, pos)):
+        if len(m.group()) < _LONG_DIGITS or unit_follows(scan.src, m.end()):
+            return None  # a short number, or an ungrouped amount ("1500000000 đồng")
+    return Parsed(m.end(), [Piece(pos, m.end(), N.read_digits(m.group()), "digits")], "other")
