@@ -82,6 +82,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("playout.request_ttl_minutes", 10, "Minutes a manual or emergency play request waits "
             "for the playout daemon to take it; after that it is closed unplayed (quá hạn).", "int",
             minimum=1),
+    Setting("storage.programme_keep_days", 30, "Days a slot programme file is kept after its air "
+            "date; older ones are deleted every day (they can be rendered again from the plan). "
+            "0 keeps them for ever.", "int", minimum=0),
+    Setting("storage.aircheck_keep_days", 180, "Days an air-check recording is kept after its air "
+            "date; older ones are deleted every day. The as-run log itself is never deleted. "
+            "0 keeps them for ever.", "int", minimum=0),
     Setting("icecast.host", "127.0.0.1", "Icecast server the icecast output streams to."),
     Setting("icecast.port", 8000, "Port of the Icecast server.", "int", minimum=1),
     Setting("icecast.mount", "/radio.mp3", "Icecast mount point the IP loudspeakers listen to."),

@@ -14,12 +14,12 @@ from sqlalchemy import select
 
 from broadcaster.db.models import AsRun, Clip, DayPlan, Trigger
 from broadcaster.db.playout_models import PlayRequest
+from broadcaster.playout.outputs import AIRCHECK
 from broadcaster.render import PROGRAMMES
 from web import db
 from web.uploads import RECORDINGS
 
 bp = Blueprint("media", __name__, url_prefix="/am-thanh")
-AIRCHECK = "aircheck"
 # Where the station keeps audio: clip cache, uploaded recordings, slot programmes, air-checks.
 AUDIO_FOLDERS = ("cache", RECORDINGS, PROGRAMMES, AIRCHECK)
 
@@ -106,6 +106,8 @@ def aircheck(as_run_id: int):
     return _send(_inside_home(str(path)))
 
 
-def has_aircheck(row: AsRun) -> bool:
-    return aircheck_path(row) is not None
+@bp.app_template_global()
+def programme_kept(plan: DayPlan) -> bool:
+    """Whether the plan's programme file is still on disk (past ones expire: see retention)."""
+    return bool(plan.programme_path) and (_home() / plan.programme_path).is_file()
 

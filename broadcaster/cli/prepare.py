@@ -1,4 +1,5 @@
-"""Audio preparation commands: render (what is missing) and prepare (the next day, on time)."""
+"""Audio preparation commands: render (what is missing), prepare (the next day, on time) and
+prune (delete programmes and air-checks past their keeping time)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from broadcaster.db.models import Bulletin, DayPlan
 from broadcaster.errors import BroadcasterError, ConfigError
 from broadcaster.planning.day import plan_day
 from broadcaster.render import StationRenderer, missing_clips, missing_programmes
+from broadcaster.retention import prune as prune_files
 
 pass_station = click.make_pass_decorator(StationContext)
 log = logging.getLogger(__name__)
@@ -123,6 +125,7 @@ def prepare(station_ctx: StationContext, day, every_day: bool) -> None:
     def job(day: str = "tomorrow") -> None:
         try:
             click.echo(prepare_day(station_ctx, day))
+            click.echo(prune_expired(station_ctx).summary())
         except BroadcasterError as exc:
             log.error("preparing %s failed: %s", day, exc)
             click.echo(f"Lỗi khi chuẩn bị kế hoạch ({day}): {exc}", err=True)
@@ -146,4 +149,33 @@ def prepare(station_ctx: StationContext, day, every_day: bool) -> None:
     scheduler.start()
 
 
-COMMANDS = [render, prepare]
+def prune_expired(station_ctx: StationContext, dry_run: bool = False):
+    """Delete (or list) the programme and air-check folders past their keeping time."""
+    with station_ctx.session() as session:
+        today = datetime.now(ZoneInfo(station_ctx.station(session).timezone)).date()
+    settings = station_ctx.settings
+    return prune_files(settings.home, today, settings["storage.programme_keep_days"],
+                       settings["storage.aircheck_keep_days"], dry_run=dry_run)
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="Chỉ liệt kê, không xoá.")
+@pass_station
+def prune(station_ctx: StationContext, dry_run: bool) -> None:
+    """Xoá chương trình buổi phát và bản ghi phát sóng đã quá thời hạn lưu trữ.
+
+    Thời hạn: storage.programme_keep_days và storage.aircheck_keep_days (số ngày sau ngày phát).
+    Nhật ký phát sóng và kế hoạch trong cơ sở dữ liệu không bao giờ bị xoá. `prepare --every-day`
+    (chạy trong `broadcaster run`) làm việc này mỗi ngày.
+    """
+    result = prune_expired(station_ctx, dry_run)
+    if dry_run:
+        for folder in result.folders:
+            click.echo(f"  sẽ xoá {folder}")
+        click.echo(f"Sẽ xoá {result.files} tệp ({result.bytes / 1_000_000:.1f} MB)." if result.folders
+                   else "Không có tệp âm thanh nào quá thời hạn lưu trữ.")
+        return
+    click.echo(result.summary())
+
+
+COMMANDS = [render, prepare, prune]

@@ -35,7 +35,7 @@ from broadcaster.playout.cues import slot_cue
 from broadcaster.playout.errors import PlayoutError
 from broadcaster.playout.manual import RequestedPlays
 from broadcaster.playout.missed import log_missed, log_missed_cue
-from broadcaster.playout.outputs import (OUTPUT_NAMES, AircheckOutput, Output, check_device,
+from broadcaster.playout.outputs import (AIRCHECK, OUTPUT_NAMES, AircheckOutput, Output, check_device,
                                          device_backend, device_output, icecast_output)
 from broadcaster.playout.playback import Cue, Env, Playback
 from broadcaster.playout.programme import cleanup_cache, prepare
@@ -288,7 +288,7 @@ class Daemon:
         return made
 
     def _aircheck_path(self, cue: Cue) -> Path:
-        folder = self.home / "aircheck" / cue.air_date.isoformat()
+        folder = self.home / AIRCHECK / cue.air_date.isoformat()
         path, number = folder / f"{cue.aircheck_name}.mp3", 1
         while path.exists():
             number += 1

@@ -137,8 +137,11 @@ def test_dates_in_other_forms_and_bad_ones(invoke, day_station):
     assert unknown.exit_code == 1
 
 
-def test_prepare_builds_a_day_and_the_daily_job_prepares_today_and_catches_up(invoke, day_station):
+def test_prepare_builds_a_day_and_the_daily_job_prepares_today_catches_up_and_prunes(invoke, day_station):
     home, _ = day_station
+    expired = home / "aircheck" / "2000-01-01"
+    expired.mkdir(parents=True)
+    (expired / "sang-v1.mp3").write_bytes(b"\xff" * 1000)
     result = invoke("prepare", "--date", "2024-03-02")
     assert result.exit_code == 0 and "Đã chuẩn bị ngày 02/03/2024: 2 buổi" in result.output
     (home / "broadcaster.toml").write_text('[planning]\nprepare_at = "00:00"\n', encoding="utf-8")
@@ -148,7 +151,7 @@ def test_prepare_builds_a_day_and_the_daily_job_prepares_today_and_catches_up(in
     try:
         deadline = time.monotonic() + 180
         days: set = set()
-        while time.monotonic() < deadline and len(days) < 3:
+        while time.monotonic() < deadline and (len(days) < 3 or expired.exists()):
             time.sleep(1)
             with StationContext(str(home)).session() as session:
                 days = set(session.scalars(select(DayPlan.air_date)))
@@ -159,6 +162,9 @@ def test_prepare_builds_a_day_and_the_daily_job_prepares_today_and_catches_up(in
     assert days >= {date(2024, 3, 2), today, today + timedelta(days=1)}, output
     assert "Tự động chuẩn bị ngày hôm sau lúc 00:00" in output
     assert output.count("Đã chuẩn bị ngày") == 2
+    # the planted air-check and the two programmes of 02/03/2024 are past their keeping time
+    assert not expired.exists() and not (home / "programmes" / "2024-03-02").exists()
+    assert "Đã xoá 3 tệp âm thanh quá thời hạn lưu trữ" in output, output
 
 
 def test_a_bad_prepare_time_is_one_clear_line(invoke, day_station):

@@ -105,3 +105,13 @@ def test_past_days_are_read_only(world, post, login, client):
     assert "Lập kế hoạch ngày" not in page
     bad = client.get("/ke-hoach?ngay=2024-02-30")
     assert bad.status_code == 200 and "(hôm nay)" in bad.get_data(as_text=True)
+
+
+def test_an_expired_programme_file_is_said_not_offered(world, post, login, client):
+    day, _ = plan_tomorrow(world, post, login, "Thông báo lịch tiêm")
+    (plan_id, _, _, _, programme), = plans(world, day)
+    (world.ctx.settings.home / programme).unlink()  # as `broadcaster prune` does, once old enough
+    page = html.unescape(client.get(f"/ke-hoach?ngay={day.isoformat()}").get_data(as_text=True))
+    assert "Tệp âm thanh của buổi này đã được xoá theo thời hạn lưu trữ" in page
+    assert f"/am-thanh/chuong-trinh/{plan_id}" not in page
+    assert client.get(f"/am-thanh/chuong-trinh/{plan_id}").status_code == 404
