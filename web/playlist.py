@@ -202,6 +202,30 @@ def approve_plan(plan_id: int):
     return _back(plan)
 
 
+@bp.route("/duyet-ca-ngay", methods=["POST"])
+@role_required(Role.APPROVER)
+def approve_day():
+    """Approve the drafts the approver saw on the day's page, all of them or none."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    plans = [_plan(plan_id) for plan_id in request.form.getlist("plan", type=int)]
+    if not plans or len({p.air_date for p in plans}) != 1:
+        abort(400)
+    session = db.session()
+    for plan in plans:
+        try:
+            approve(session, plan, db_user())
+        except BroadcasterError as exc:
+            session.rollback()
+            flash(f"Không duyệt được cả ngày, chưa duyệt buổi nào: {plan.slot.title.lower()}: {exc} "
+                  "Hãy xem lại trang và duyệt từng buổi.", "error")
+            return redirect(url_for("playlist.day", ngay=plans[0].air_date.isoformat()))
+    session.commit()
+    done = ", ".join(f"{p.slot.title.lower()} phiên bản {p.version}" for p in plans)
+    flash(f"Đã duyệt {len(plans)} buổi ngày {plans[0].air_date:%d/%m/%Y}: {done}.", "info")
+    return redirect(url_for("playlist.day", ngay=plans[0].air_date.isoformat()))
+
+
 @bp.route("/<int:plan_id>/tu-choi", methods=["POST"])
 @role_required(Role.APPROVER)
 def reject_plan(plan_id: int):

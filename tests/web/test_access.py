@@ -38,6 +38,7 @@ MATRIX = {
     ("POST", "playlist.make"): E,
     ("POST", "playlist.change"): E,
     ("POST", "playlist.approve_plan"): A,
+    ("POST", "playlist.approve_day"): A,
     ("POST", "playlist.reject_plan"): A,
     ("GET", "playout.status"): EVERYONE,
     ("POST", "playout.play_now"): O,

@@ -115,3 +115,40 @@ def test_an_expired_programme_file_is_said_not_offered(world, post, login, clien
     assert "Tệp âm thanh của buổi này đã được xoá theo thời hạn lưu trữ" in page
     assert f"/am-thanh/chuong-trinh/{plan_id}" not in page
     assert client.get(f"/am-thanh/chuong-trinh/{plan_id}").status_code == 404
+
+
+def test_approve_the_whole_day_in_one_step_all_or_nothing(world, post, login, client):
+    for title, slot in (("Lịch tiêm phòng", "sang"), ("Lịch thu thuế", "chieu")):
+        world.bulletin(title=title, body=f"{title}. Đề nghị bà con chú ý.", slots=[slot])
+    day = world.today() + timedelta(days=1)
+    login("lan")
+    page = html.unescape(post("/ke-hoach/lap", {"day": day.isoformat()}, follow=True).get_data(as_text=True))
+    assert "Duyệt cả ngày" not in page  # an editor does not approve
+    (morning, *_), = plans(world, day, "sang")
+    (evening, *_), = plans(world, day, "chieu")
+
+    login("hung")
+    page = html.unescape(client.get(f"/ke-hoach?ngay={day.isoformat()}").get_data(as_text=True))
+    assert "Duyệt cả ngày (2 buổi)" in page
+    assert "buổi sáng phiên bản 1, buổi chiều phiên bản 1" in page
+    # the morning changes after the page was shown: nothing is approved, and the approver is told
+    with world.session() as session:
+        session.get(DayPlan, morning).status = PlanStatus.REJECTED
+    page = html.unescape(post("/ke-hoach/duyet-ca-ngay", {"plan": [morning, evening]},
+                              follow=True).get_data(as_text=True))
+    assert "Không duyệt được cả ngày, chưa duyệt buổi nào: buổi sáng:" in page
+    assert plans(world, day, "chieu")[0][2] is PlanStatus.DRAFT
+    with world.session() as session:
+        session.get(DayPlan, morning).status = PlanStatus.DRAFT
+
+    page = html.unescape(post("/ke-hoach/duyet-ca-ngay", {"plan": [morning, evening]},
+                              follow=True).get_data(as_text=True))
+    assert f"Đã duyệt 2 buổi ngày {day:%d/%m/%Y}: buổi sáng phiên bản 1, buổi chiều phiên bản 1." in page
+    assert plans(world, day, "sang")[0][2] is PlanStatus.APPROVED
+    assert plans(world, day, "chieu")[0][2] is PlanStatus.APPROVED
+    assert "Duyệt cả ngày" not in page
+    with world.session() as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "plan.approve")).all()
+        assert sorted(e.object_id for e in events) == sorted([morning, evening])
+    login("lan")
+    assert post("/ke-hoach/duyet-ca-ngay", {"plan": [morning]}).status_code == 403
