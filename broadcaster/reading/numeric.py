@@ -61,28 +61,18 @@ def decimal(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     return _with_unit(scan, pos, m.end(), reading, "decimal", None)
 
 
-_THOUSANDS_RE = re.compile(rf"[1-9][0-9]{{0,2}}(?:\.[0-9]{{3}})+{TAIL}")
+# Groups of three set apart by dots (1.250.000) or, as some typists do, by spaces (1 250 000).
+_THOUSANDS_RE = re.compile(rf"[1-9][0-9]{{0,2}}(?:(?:\.[0-9]{{3}})+|(?:{GROUP_SPACE}[0-9]{{3}})+){TAIL}")
+_GROUP_MARK = re.compile(rf"\.|{GROUP_SPACE}")
 
 
 def thousands(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
-    """1.125 → một nghìn một trăm hai mươi lăm; 2.050.000 → hai triệu không trăm năm mươi nghìn."""
+    """1.125 → một nghìn một trăm hai mươi lăm; 2.050.000 → hai triệu không trăm năm mươi nghìn;
+    1 250 000 000 → một tỷ hai trăm năm mươi triệu."""
     m = _THOUSANDS_RE.match(scan.src, pos)
     if m is None:
         return None
-    digits = m.group().replace(".", "")
-    value = int(digits) if len(digits) <= N.MAX_CARDINAL_DIGITS else None
-    return _with_unit(scan, pos, m.end(), N.read_number(digits, scan.words), "cardinal", value)
-
-
-_SPACED_THOUSANDS_RE = re.compile(rf"[1-9][0-9]{{0,2}}(?:{GROUP_SPACE}[0-9]{{3}})+{TAIL}")
-
-
-def spaced_thousands(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
-    """1 250 000 000 (groups set apart by spaces) → một tỷ hai trăm năm mươi triệu."""
-    m = _SPACED_THOUSANDS_RE.match(scan.src, pos)
-    if m is None:
-        return None
-    digits = re.sub(GROUP_SPACE, "", m.group())
+    digits = _GROUP_MARK.sub("", m.group())
     value = int(digits) if len(digits) <= N.MAX_CARDINAL_DIGITS else None
     return _with_unit(scan, pos, m.end(), N.read_number(digits, scan.words), "cardinal", value)
 
@@ -205,7 +195,7 @@ def integer(scan: Scan, pos: int, hint: str | None) -> Parsed:
 
 MONTH_CUE = dates.MONTH_CUE
 _RULES = (doc_code, dates.day_range, dates.full_date, dates.dash_date, phone, plate, dates.clock_time,
-          dates.month_year, decimal, thousands, spaced_thousands, height, identifier, version, dates.slash_pair,
+          dates.month_year, decimal, thousands, height, identifier, version, dates.slash_pair,
           number_blob)
 _RANGEABLE = frozenset({"number", "time", "date", "month", "ordinal"})
 _RANGE_SEP = re.compile(r"[ \t]?[-–—][ \t]?(?=[0-9])")
