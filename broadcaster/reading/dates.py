@@ -14,6 +14,15 @@ from broadcaster.reading.units import unit_after
 TAIL = r"(?![0-9]|[.,/:][0-9])"  # a rule must account for the whole run of digits
 
 NGAY_CUE = cue("ngày|mùng|mồng")
+# "các ngày 10, 11 và 12/6": the list already said "ngày"; the last date does not say it again.
+_DAY_LIST_BEFORE = re.compile(r"(?:^|[^\w])(?:ngày|mùng|mồng)[ \t]+[0-9]{1,2}(?:[ \t]*(?:,|và|hoặc|hay)[ \t]*"
+                              r"[0-9]{1,2})*[ \t]*(?:,|và|hoặc|hay)[ \t]*\Z", re.IGNORECASE)
+
+
+def says_ngay(before: str) -> bool:
+    """Whether the text right before a date already says "ngày" for it."""
+    return NGAY_CUE.search(before) is not None or _DAY_LIST_BEFORE.search(before) is not None
+
 MONTH_CUE = cue("tháng")
 QUARTER_CUE = cue("quý")
 RATIO_CUE = cue("tỷ lệ|tỉ lệ|bản đồ")
@@ -73,7 +82,7 @@ def full_date(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     d, mo = int(m.group("d")), int(m.group("m"))
     if not _valid(d, mo):
         return None
-    with_ngay = not NGAY_CUE.search(context_before(scan.src, pos))
+    with_ngay = not says_ngay(context_before(scan.src, pos))
     reading = f"{_day_month(d, mo, scan.words, with_ngay)} năm {_year(m.group('y'), scan.words)}"
     return Parsed(m.end(), [Piece(pos, m.end(), reading, "date")], "date", d)
 
@@ -96,7 +105,7 @@ def day_range(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
         if _valid(d1, mo) and _valid(d2, mo) and d1 < d2:
             before = context_before(src, pos)
             left = N.read_int(d1, words)
-            if not NGAY_CUE.search(before):
+            if not says_ngay(before):
                 left = "ngày " + left
             right = _day_month(d2, mo, words, with_ngay=True)
             if m.group("y"):
@@ -184,7 +193,7 @@ def slash_pair(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
         else:
             is_date = a[0] == "0" or b[0] == "0" or d >= mo or _after_proper_noun(before)
         if is_date:
-            reading = _day_month(d, mo, words, with_ngay=not NGAY_CUE.search(before))
+            reading = _day_month(d, mo, words, with_ngay=not says_ngay(before))
             return Parsed(m.end(), [Piece(pos, m.end(), reading, "date")], "date", d)
     if len(a) > N.MAX_CARDINAL_DIGITS or len(b) > N.MAX_CARDINAL_DIGITS:
         return None
@@ -217,7 +226,7 @@ def dash_date(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     if not _valid(d, mo) or not (_DASH_DATE_CUE.search(before) or _DATE_BEFORE.search(before)
                                  or _WEEKDAY_CUE.search(before)):
         return None
-    reading = _day_month(d, mo, scan.words, with_ngay=not NGAY_CUE.search(before))
+    reading = _day_month(d, mo, scan.words, with_ngay=not says_ngay(before))
     return Parsed(m.end(), [Piece(pos, m.end(), reading, "date")], "date", d)
 
 

@@ -15,7 +15,7 @@ from broadcaster.reading import numbers as N
 from broadcaster.reading.dates import TAIL
 from broadcaster.reading.identifiers import GROUP_SPACE, identifier, phone, plate
 from broadcaster.reading.scan import UPPER, Parsed, Piece, Scan, context_before, cue
-from broadcaster.reading.units import unit_after
+from broadcaster.reading.units import unit_after, unit_follows
 
 _CODE = rf"[{UPPER}][^\W_]*(?:[-./&][^\W_]+)*"
 _DOC_RE = re.compile(
@@ -89,6 +89,22 @@ def height(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     return Parsed(m.end(), [Piece(pos, m.end(), reading, "unit")], "other")
 
 
+_DOT_DECIMAL_RE = re.compile(r"(?P<i>[0-9]+)\.(?P<f>[0-9]{1,2})(?![0-9]|[.,][0-9])")
+_AMOUNT_WORD = re.compile(r"[ \t]*(?:triệu|tỷ|nghìn|ngàn)(?![^\W_])", re.IGNORECASE)
+
+
+def dot_decimal(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
+    """2.5 ha, 7.5%, 1.5 triệu (a decimal typed with an English dot) → hai phẩy năm héc ta.
+
+    Only before a unit or an amount word: a bare 4.0 stays a version, 1.1 a heading number.
+    """
+    m = _DOT_DECIMAL_RE.match(scan.src, pos)
+    if m is None or not (unit_follows(scan.src, m.end()) or _AMOUNT_WORD.match(scan.src, m.end())):
+        return None
+    reading = N.read_decimal(m.group("i"), m.group("f"), scan.words)
+    return _with_unit(scan, pos, m.end(), reading, "decimal", None)
+
+
 _VERSION_RE = re.compile(rf"[0-9]+(?:\.[0-9]+)+{TAIL}")
 
 
@@ -148,11 +164,25 @@ _MINUTE_WORD = re.compile(r"[ \t]*phút(?![^\W\d_])", re.IGNORECASE)
 _INT_RE = re.compile(r"[0-9]+")
 
 
-def _is_emergency(digits: str, before: str) -> bool:
+# Who answers 111-115: "gọi cấp cứu 115", "số cứu nạn cứu hộ 112", "Cảnh sát 113".
+_SERVICE_BEFORE = re.compile(r"(?:cứu nạn|cứu hộ|cứu hỏa|chữa cháy|cấp cứu|công an|cảnh sát|khẩn cấp)"
+                             r"[ \t,]*(?:là|:)?[ \t]*\Z", re.IGNORECASE)
+# "tổng số 113 người", "với số 112 hộ": a count, not a phone line.
+_COUNT_BEFORE_SO = cue("tổng|với|có|đủ|các|những|trong|được", gap=r"\s+số\s*:?\s*")
+_COUNTED_AFTER = re.compile(
+    r"[ \t]+(?:người|hộ|lượt|gia đình|khẩu|học sinh|cháu|trẻ|con|cây|ha|tấn|tạ|kg|thôn|xóm|xã|"
+    r"trường|đơn vị|cán bộ|đảng viên|hội viên|đoàn viên|thành viên|phiếu|cử tri|ca|liều|mũi|vụ|"
+    r"hồ sơ|thủ tục|doanh nghiệp|cơ sở|công trình|căn|nhà|suất|triệu|tỷ|nghìn|đồng|ngày|tháng|"
+    r"năm|giờ|phút|km|m|lần)(?![^\W_])", re.IGNORECASE)
+
+
+def _is_emergency(digits: str, before: str, src: str, end: int) -> bool:
     if _HOTLINE_CUE.search(before):
         return len(digits) >= 3
     if digits in ("111", "112", "113", "114", "115"):
-        if _SO_CUE.search(before) and not _DOC_BEFORE_SO.search(before):
+        if _COUNTED_AFTER.match(src, end) or _COUNT_BEFORE_SO.search(before):
+            return False
+        if (_SO_CUE.search(before) and not _DOC_BEFORE_SO.search(before)) or _SERVICE_BEFORE.search(before):
             return True
         return _EMERGENCY_LIST.search(before) is not None
     return False
@@ -164,7 +194,7 @@ def integer(scan: Scan, pos: int, hint: str | None) -> Parsed:
     m = _INT_RE.match(src, pos)
     digits, end = m.group(), m.end()
     before = context_before(src, pos)
-    if _is_emergency(digits, before):
+    if _is_emergency(digits, before, src, end):
         return Parsed(end, [Piece(pos, end, N.read_digits(digits), "emergency")], "phone")
     if len(digits) > N.MAX_CARDINAL_DIGITS:
         return Parsed(end, [Piece(pos, end, N.read_digits(digits), "digits")], "other")
@@ -195,7 +225,7 @@ def integer(scan: Scan, pos: int, hint: str | None) -> Parsed:
 
 MONTH_CUE = dates.MONTH_CUE
 _RULES = (doc_code, dates.day_range, dates.full_date, dates.dash_date, phone, plate, dates.clock_time,
-          dates.month_year, decimal, thousands, height, identifier, version, dates.slash_pair,
+          dates.month_year, decimal, thousands, height, identifier, dot_decimal, version, dates.slash_pair,
           number_blob)
 _RANGEABLE = frozenset({"number", "time", "date", "month", "ordinal"})
 _RANGE_SEP = re.compile(r"[ \t]?[-–—][ \t]?(?=[0-9])")
@@ -221,7 +251,7 @@ def handle_number(scan: Scan, pos: int) -> int:
             if right.kind in _RANGEABLE:
                 pieces = list(parsed.pieces)
                 if (right.kind == "date" and parsed.kind == "number" and parsed.value is not None
-                        and 1 <= parsed.value <= 31 and not dates.NGAY_CUE.search(context_before(src, pos))):
+                        and 1 <= parsed.value <= 31 and not dates.says_ngay(context_before(src, pos))):
                     pieces[0] = pieces[0]._replace(reading="ngày " + pieces[0].reading)
                 pieces.append(Piece(sep.start(), sep.end(), "đến", "range"))
                 pieces.extend(right.pieces)

@@ -34,6 +34,11 @@ UNITS: dict[str, tuple[str, str]] = {
     "ml": ("mi li lít", "unit"),
     "l": ("lít", "unit"),
     "kWh": ("ki lô oát giờ", "unit"),
+    "MWh": ("mê ga oát giờ", "unit"),
+    "kVA": ("ki lô vôn am pe", "unit"),
+    "kWp": ("ki lô oát píc", "unit"),
+    "dB": ("đề xi ben", "unit"),
+    "mmHg": ("mi li mét thủy ngân", "unit"),
     "kW": ("ki lô oát", "unit"),
     "MW": ("mê ga oát", "unit"),
     "kV": ("ki lô vôn", "unit"),
@@ -61,13 +66,13 @@ UNITS: dict[str, tuple[str, str]] = {
 _ATTACHED_ONLY = {"W", "V", "l", "k"}
 # What may follow "/" after a unit (đồng/người/tháng): a unit, or a noun read as it is.
 PER_WORD_UNITS: dict[str, str] = {k: v[0] for k, v in UNITS.items() if v[1] != "percent"}
-PER_WORD_UNITS.update({"h": "giờ", "ng": "người"})
+PER_WORD_UNITS.update({"h": "giờ", "ng": "người", "s": "giây"})
 
 _ALTS = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _PER_ALTS = "|".join(re.escape(u) for u in sorted(PER_WORD_UNITS, key=len, reverse=True))
 _END = r"(?![^\W_])"
 _UNIT_RE = re.compile(rf"(?P<sp>[ \u00a0]?)(?P<u>{_ALTS}){_END}")
-_PER_RE = re.compile(rf"\s?/\s?(?:(?P<u>{_PER_ALTS}){_END}|(?P<w>[^\W\d_]+){_END})")
+_PER_RE = re.compile(rf"\s?/\s?(?:(?P<u>{_PER_ALTS}){_END}|(?P<w>[^\W\d_]+){_END}|(?P<n>(?=[0-9])))")
 
 
 def unit_after(src: str, pos: int) -> tuple[list[Piece], int]:
@@ -105,6 +110,9 @@ def per_chain(src: str, pos: int) -> tuple[list[Piece], int]:
         if m is None:
             return pieces, pos
         unit = m.group("u")
+        if m.group("n") is not None:  # "50 mm/3 giờ": the number after is read on its own
+            pieces.append(Piece(m.start(), m.end(), "trên", "unit"))
+            return pieces, m.end()
         if unit is None:
             pieces.append(Piece(m.start(), m.start("w"), "trên", "unit"))
             return pieces, m.start("w")

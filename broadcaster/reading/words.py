@@ -32,6 +32,8 @@ _SIGNATURE = {"KT": "ký thay", "TM": "thay mặt", "TL": "thừa lệnh", "TUQ"
 _SIGNATURE_AFTER = re.compile(r"\.[ \t]*(?:CHỦ|PHÓ|GIÁM|TRƯỞNG|BỘ|ỦY|UBND|BAN|HỘI|CHÁNH|THỦ|BÍ|TỔNG|Chủ|Phó|Giám|Trưởng)")
 _DOMAIN = re.compile(r"\A(?:vn|com|net|org|gov|edu|info)\Z", re.IGNORECASE)
 _LETTERS = re.compile(rf"(?:[^\W\d_]|[{COMBINING}])+")
+# Road numbers: ĐT.376 (alone, ĐT is điện thoại), ĐH.52, ĐX.07, TL.392, HL.12.
+_ROADS = {"ĐT": "đường tỉnh", "ĐH": "đường huyện", "ĐX": "đường xã", "TL": "tỉnh lộ", "HL": "hương lộ"}
 _PER_NOUNS = frozenset(
     "ngày tháng năm tuần giờ phút người hộ khẩu lượt suất con cây ha sào mẫu km kg lít tấn tạ lần "
     "xã thôn học sinh".split()
@@ -137,13 +139,16 @@ def handle_word(scan: Scan, start: int, end: int) -> int:
 
 def _split_token(scan: Scan, start: int, chunk: str) -> None:
     """Read a joined token part by part: KH-UBND, PCTT&TKCN, H5N1, đồng/người, xã.Tiếp."""
-    parts = [(start + m.start(), start + m.end(), m.group(), m.lastgroup) for m in _PARTS.finditer(chunk)]
+    parts = _merge_units([(start + m.start(), start + m.end(), m.group(), m.lastgroup)
+                          for m in _PARTS.finditer(chunk)])
     # First pass: what each letter or digit part says ("" rule = kept as written).
     said: list[tuple[str, str, str | None]] = []
     for i, (_, _, text, kind) in enumerate(parts):
         if kind == "d":
             rule = "digits" if len(text) > 2 and text[0] == "0" else "cardinal"
             said.append((N.read_number(text, scan.words), rule, None))
+        elif kind == "l" and (road := _road(parts, i)) is not None:
+            said.append((road, "lexicon", None))
         elif kind == "l":
             found = _lexicon_reading(scan, text)
             per = per_word_reading(text) if i and parts[i - 1][2] == "/" else None
@@ -163,6 +168,29 @@ def _split_token(scan: Scan, start: int, chunk: str) -> None:
             scan.emit(s, e, reading, rule)
         if problem:
             scan.flag(s, e, problem, reading.lower())
+
+
+def _merge_units(parts: list) -> list:
+    """Join "m" "2" back into the unit m2 after a slash (người/km2, con/m2)."""
+    merged: list = []
+    for part in parts:
+        if (part[3] == "d" and len(merged) >= 2 and merged[-1][3] == "l" and merged[-2][2] == "/"
+                and merged[-1][2] + part[2] in UNITS):
+            left = merged.pop()
+            part = (left[0], part[1], left[2] + part[2], "l")
+        merged.append(part)
+    return merged
+
+
+def _road(parts: list, i: int) -> str | None:
+    """ĐT.376 → đường tỉnh, ĐH.52 → đường huyện: a road prefix joined to its number."""
+    reading = _ROADS.get(parts[i][2])
+    if reading is None:
+        return None
+    rest = [p[3] for p in parts[i + 1:i + 3]]
+    if rest[:1] == ["d"] or (rest == ["c", "d"] and parts[i + 1][2] in ".-"):
+        return reading
+    return None
 
 
 def _joiner(parts: list, said: list, i: int) -> tuple[str, str]:
