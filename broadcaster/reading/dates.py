@@ -43,6 +43,15 @@ FRACTION_AFTER = re.compile(
     r"các|mỗi|trong|dân|diện)(?![^\W\d_])",
     re.IGNORECASE,
 )
+# Things counted one by one: "12/14 thôn", "17/19 tiêu chí" are so many out of so many.
+_COUNTED_AFTER = re.compile(
+    r"[ \t]*(?:thôn|xóm|xã|phường|tổ|chỉ tiêu|tiêu chí|trường|đơn vị|cơ quan|chi bộ|hộ|người|"
+    r"thành viên|cán bộ|đảng viên|học sinh|cử tri|công trình|dự án|hồ sơ|thủ tục|nhiệm vụ|"
+    r"nội dung|điểm|phiếu|câu|mô hình|sản phẩm)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+# Below this a/b before a counted noun is a share people say with "phần" (2/3 số hộ, 3/5 thôn).
+_SHARE_MAX_DENOMINATOR = 5
 # A date just before ("30/4 và 1/5", "2/9, 3/9") makes the next day/month a date too.
 _DATE_BEFORE = re.compile(
     r"(?:[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?|[0-9]{1,2}-[0-9]{1,2}|ngày[ \t]+[0-9]{1,2})"
@@ -200,7 +209,7 @@ def slash_pair(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     num, den = int(a), int(b)
     if den == 0:
         return None
-    if num >= den:
+    if num >= den or (den > _SHARE_MAX_DENOMINATOR and _COUNTED_AFTER.match(src, m.end())):
         reading, rule = f"{N.read_int(num, words)} trên {N.read_int(den, words)}", "ratio"
     else:
         den_text = "tư" if den == 4 else N.read_int(den, words)

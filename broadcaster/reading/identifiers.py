@@ -19,12 +19,20 @@ _PHONE_RE = re.compile(
     rf"0[0-9]{{2,4}}(?:(?:{GROUP_SPACE}|[.\-])[0-9]{{1,4}}){{1,4}}(?![0-9])|0[0-9]{{7,10}}(?![0-9])")
 _HOTLINE_RE = re.compile(rf"1[89]00(?:(?:{GROUP_SPACE}|[.\-])?[0-9]{{2,4}}){{1,3}}(?![0-9])")
 _DIGIT_RUN = re.compile(r"[0-9]+")
+# "(0221) 3862555", "(0221) 3.862.555": the subscriber number after an area code in brackets.
+_AREA_CODE_BEFORE = re.compile(r"\(0[0-9]{2,3}\)[ \t]*\Z")
+_SUBSCRIBER_RE = re.compile(r"[0-9]{1,4}(?:[ .\-]?[0-9]{2,4}){0,3}(?![0-9])")
 
 
 def phone(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
-    """0221.3555.666, 0221 3 862 555, 0912 345 678, 1800 1091 → read digit by digit."""
+    """0221.3555.666, 0221 3 862 555, 0912 345 678, 1800 1091, (0221) 3862555 → digit by digit."""
     src = scan.src
     m = _PHONE_RE.match(src, pos) or _HOTLINE_RE.match(src, pos)
+    if m is None and _AREA_CODE_BEFORE.search(context_before(src, pos)):
+        m = _SUBSCRIBER_RE.match(src, pos)
+        if m is not None:
+            digits = "".join(_DIGIT_RUN.findall(m.group()))
+            return Parsed(m.end(), [Piece(pos, m.end(), N.read_digits(digits), "phone")], "phone")
     if m is None:
         return None
     digits = "".join(_DIGIT_RUN.findall(m.group()))
@@ -33,8 +41,8 @@ def phone(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     return Parsed(m.end(), [Piece(pos, m.end(), N.read_digits(digits), "phone")], "phone")
 
 
-# 29A-123.45, 89B1-234.56, 30LD-1234, 29A 12345: province, series letters, number.
-_PLATE_RE = re.compile(r"(?P<p>[0-9]{2})(?P<s>[A-Z]{1,2})(?P<d>[0-9]?)[ \t]*[-–.]?[ \t]*"
+# 29A-123.45, 89B1-234.56, 89-H1 123.45, 30LD-1234, 29A 12345: province, series letters, number.
+_PLATE_RE = re.compile(r"(?P<p>[0-9]{2})[-–]?(?P<s>[A-Z]{1,2})(?P<d>[0-9]?)[ \t]*[-–.]?[ \t]*"
                        r"(?P<n>[0-9]{3}\.[0-9]{2}|[0-9]{4,5})(?![0-9]|[.,][0-9])")
 
 

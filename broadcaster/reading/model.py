@@ -27,6 +27,7 @@ RULE_LABELS: dict[str, str] = {
     "range": "khoảng (đến)",
     "phone": "số điện thoại",
     "plate": "biển số xe",
+    "dimensions": "kích thước (nhân)",
     "emergency": "số khẩn cấp, đường dây nóng",
     "fraction": "phân số",
     "ratio": "tỷ số",

@@ -22,6 +22,8 @@ _DOC_RE = re.compile(
     rf"(?P<n>[0-9]+)(?:/(?P<y>(?:19|20)[0-9]{{2}}))?[ \t]*/[ \t]*(?P<code>{_CODE})"
 )
 _PARTY_DOC_RE = re.compile(rf"(?P<n>[0-9]+)-(?P<code>[{UPPER}][^\W_]*/{_CODE})")
+# "Gói thầu số 05/2025", "Hợp đồng số 12/2025": a number and its year, no symbol after.
+_NUMBER_YEAR_RE = re.compile(rf"(?P<n>[0-9]+)/(?P<y>(?:19|20)[0-9]{{2}}){TAIL}")
 
 
 def doc_code(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
@@ -31,6 +33,8 @@ def doc_code(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     """
     src = scan.src
     m = _DOC_RE.match(src, pos) or _PARTY_DOC_RE.match(src, pos)
+    if m is None and _SO_CUE.search(context_before(src, pos)):
+        m = _NUMBER_YEAR_RE.match(src, pos)
     if m is None:
         return None
     digits = m.group("n")
@@ -39,7 +43,8 @@ def doc_code(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     year = m.groupdict().get("y")
     if year:
         pieces.append(Piece(m.end("n"), m.end("y"), "năm " + N.read_int(int(year), scan.words), "year"))
-    pieces.append(Piece(pieces[-1].end, m.end(), "", "doc_code"))
+    if pieces[-1].end < m.end():
+        pieces.append(Piece(pieces[-1].end, m.end(), "", "doc_code"))
     return Parsed(m.end(), pieces, "code")
 
 
@@ -87,6 +92,19 @@ def height(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
         return None
     reading = f"{N.read_number(m.group('m'), scan.words)} mét {N.read_number(m.group('cm'), scan.words)}"
     return Parsed(m.end(), [Piece(pos, m.end(), reading, "unit")], "other")
+
+
+_DIMENSIONS_RE = re.compile(r"[0-9]+(?:[ \t]?[x×][ \t]?[0-9]+)+(?![0-9]|[^\W\d_]{2})")
+_TIMES_SIGN = re.compile(r"[ \t]?[x×][ \t]?")
+
+
+def dimensions(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
+    """ảnh 3x4, bể 2 x 3 x 1,5 m → ba nhân bốn, hai nhân ba nhân …"""
+    m = _DIMENSIONS_RE.match(scan.src, pos)
+    if m is None:
+        return None
+    reading = " nhân ".join(N.read_number(part, scan.words) for part in _TIMES_SIGN.split(m.group()))
+    return _with_unit(scan, pos, m.end(), reading, "dimensions", None)
 
 
 _DOT_DECIMAL_RE = re.compile(r"(?P<i>[0-9]+)\.(?P<f>[0-9]{1,2})(?![0-9]|[.,][0-9])")
@@ -225,7 +243,7 @@ def integer(scan: Scan, pos: int, hint: str | None) -> Parsed:
 
 MONTH_CUE = dates.MONTH_CUE
 _RULES = (doc_code, dates.day_range, dates.full_date, dates.dash_date, phone, plate, dates.clock_time,
-          dates.month_year, decimal, thousands, height, identifier, dot_decimal, version, dates.slash_pair,
+          dates.month_year, decimal, thousands, height, identifier, dot_decimal, dimensions, version, dates.slash_pair,
           number_blob)
 _RANGEABLE = frozenset({"number", "time", "date", "month", "ordinal"})
 _RANGE_SEP = re.compile(r"[ \t]?[-–—][ \t]?(?=[0-9])")

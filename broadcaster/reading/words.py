@@ -14,11 +14,14 @@ from broadcaster.reading.scan import UPPER, Scan, context_before, cue
 from broadcaster.reading.units import UNITS, per_word_reading
 
 _ROMAN_TOKEN = re.compile(r"(?P<r>[IVXLC]+)(?:/(?P<y>[0-9]{4}))?")
-_ROMAN_CUE = cue(
+_ROMAN_WORDS = (
     "đại hội|khóa|thế kỷ|thế kỉ|quý|phần|chương|mục|kỳ họp|kì họp|phụ lục|giai đoạn|hạng|loại|cấp|"
     "khu vực|vùng|đợt|vòng|kỳ|kì|học kỳ|học kì|tập|bài|tiết|nhóm|quân khu|quân đoàn|sư đoàn|"
     "trung đoàn|tiểu đoàn|bậc|nhiệm kỳ|nhiệm kì"
 )
+_ROMAN_CUE = cue(_ROMAN_WORDS)
+# "quý III, IV", "khóa XIV và XV", "quý I-II": the later numerals of a list after one cue.
+_ROMAN_LIST_CUE = cue(_ROMAN_WORDS, gap=r"\s+(?:[IVXL]+\s*(?:,|và|hoặc|đến|-|–)\s*)+")
 _ORDINAL_CUE = cue("thứ")
 _HEADING_BEFORE = re.compile(r"(?:^|\n)[ \t#*>_]*\Z")
 _HEADING_AFTER = re.compile(r"[ \t]*[.):]")
@@ -52,7 +55,7 @@ def _roman(scan: Scan, start: int, end: int, chunk: str) -> bool:
     before = context_before(src, start)
     if _ORDINAL_CUE.search(before):
         reading = N.read_ordinal(value, words)
-    elif _ROMAN_CUE.search(before) or (
+    elif _ROMAN_CUE.search(before) or _ROMAN_LIST_CUE.search(before) or (
         m.group("y") is None and value < 40 and _HEADING_BEFORE.search(before)
         and _HEADING_AFTER.match(src, end)
     ) or (m.group("y") is None and value < 40 and _INLINE_HEADING_BEFORE.search(before)
@@ -82,6 +85,38 @@ def _classify_word(word: str) -> tuple[str, str, str | None]:
         if spelled is not None:
             return spelled, "spelled", "unknown_acronym"
     return word, "", "foreign_word"
+
+
+_CAPS_BEFORE = re.compile(rf"(?:^|[^\w])([{UPPER}]{{2,}})[ \t]+\Z")
+_CAPS_AFTER = re.compile(rf"[ \t]+([{UPPER}]{{2,}})(?![^\W_])")
+
+
+def _heading_word(scan: Scan, start: int, end: int, chunk: str) -> bool:
+    """Whether an all-caps key that is also a plain syllable (AI, HU) stands among all-caps words
+    that are not acronyms: then it is a word of a heading written in capitals."""
+    if not (chunk.isupper() and is_syllable(chunk.lower())):
+        return False
+    before = _CAPS_BEFORE.search(context_before(scan.src, start))
+    after = _CAPS_AFTER.match(scan.src, end)
+    return any(m is not None and is_syllable(m.group(1).lower()) and scan.lexicon.lookup(m.group(1)) is None
+               for m in (before, after))
+
+
+_ROMAN_RANGE = re.compile(r"(?P<a>[IVXL]+)[-–](?P<b>[IVXL]+)")
+
+
+def _roman_range(scan: Scan, start: int, chunk: str) -> bool:
+    """quý I-II, khóa XIV-XV → quý một đến hai."""
+    m = _ROMAN_RANGE.fullmatch(chunk)
+    if m is None or not _ROMAN_CUE.search(context_before(scan.src, start)):
+        return False
+    a, b = N.roman_value(m.group("a")), N.roman_value(m.group("b"))
+    if a is None or b is None:
+        return False
+    scan.emit(start, start + m.end("a"), N.read_int(a, scan.words), "roman")
+    scan.emit(start + m.end("a"), start + m.start("b"), " đến ", "range")
+    scan.emit(start + m.start("b"), start + m.end(), N.read_int(b, scan.words), "roman")
+    return True
 
 
 def _lexicon_reading(scan: Scan, token: str) -> tuple[str, str] | None:
@@ -114,8 +149,10 @@ def _word(scan: Scan, start: int, end: int, word: str) -> None:
 
 
 def context_free(word: str) -> bool:
-    """Tell whether a word's reading never depends on the text around it (no Roman, no signature)."""
-    return word not in _SIGNATURE and not (word[0] in "IVXLC" and _ROMAN_TOKEN.fullmatch(word))
+    """Tell whether a word's reading never depends on the text around it (no Roman, no signature,
+    no all-caps syllable: see `_heading_word`)."""
+    return (word not in _SIGNATURE and not (word[0] in "IVXLC" and _ROMAN_TOKEN.fullmatch(word))
+            and not (word.isupper() and is_syllable(word.lower())))  # AI: acronym or heading word
 
 
 def handle_word(scan: Scan, start: int, end: int) -> int:
@@ -125,10 +162,12 @@ def handle_word(scan: Scan, start: int, end: int) -> int:
         scan.emit(start, end, _SIGNATURE[chunk], "lexicon")
         return end
     found = _lexicon_reading(scan, chunk)
+    if found is not None and _heading_word(scan, start, end, chunk):
+        found = None  # "AI CŨNG CÓ THỂ THAM GIA": an all-caps heading's word, not the acronym
     if found is not None:
         scan.emit(start, end, _without_repeated_head(scan, start, found[0]), found[1])
         return end
-    if chunk[0] in "IVXLC" and _roman(scan, start, end, chunk):
+    if chunk[0] in "IVXLC" and (_roman(scan, start, end, chunk) or _roman_range(scan, start, chunk)):
         return end
     if chunk.isalpha() or _LETTERS.fullmatch(chunk):
         _word(scan, start, end, chunk)
