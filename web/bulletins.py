@@ -44,7 +44,8 @@ def snapshot(bulletin: Bulletin) -> dict:
             "valid_until": bulletin.valid_until.isoformat() if bulletin.valid_until else None,
             "slots": list(bulletin.slots), "weekdays": list(bulletin.weekdays),
             "repeat_kind": bulletin.repeat_kind.value, "repeat_count": bulletin.repeat_count,
-            "body": bulletin.body}
+            "body": bulletin.body,
+            "deleted_at": bulletin.deleted_at.isoformat() if bulletin.deleted_at else None}
 
 
 def in_approved_plans(bulletin_id: int, since: date) -> list[DayPlan]:
@@ -175,6 +176,26 @@ def delete(bulletin_id: int):
         flash("Bản tin này " + note + ". Các buổi đó vẫn phát bản tin cho đến khi lập lại kế "
               "hoạch và duyệt lại: hãy làm ngay nếu thông tin đã sai.", "warning")
     return redirect(url_for("bulletins.index"))
+
+
+@bp.route("/<int:bulletin_id>/khoi-phuc", methods=["POST"])
+@role_required(Role.EDITOR)
+def restore(bulletin_id: int):
+    """Bring a deleted bulletin back (it may be planned again); audited like the delete."""
+    bulletin = get_bulletin(bulletin_id, deleted=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if bulletin.deleted_at is None:
+        flash(f"Bản tin «{bulletin.title}» chưa bị xóa.", "info")
+        return redirect(url_for("bulletins.show", bulletin_id=bulletin.id))
+    before = snapshot(bulletin)
+    bulletin.deleted_at = None
+    audit.record(db.session(), bulletin.station_id, db_user(), "bulletin.restore", "bulletin",
+                 bulletin.id, before=before, after=snapshot(bulletin))
+    db.session().commit()
+    flash(f"Đã khôi phục bản tin «{bulletin.title}». Bản tin sẽ được chọn khi lập kế hoạch, "
+          "như trước khi xóa.", "info")
+    return redirect(url_for("bulletins.show", bulletin_id=bulletin.id))
 
 
 def _approved_note(approved: list[DayPlan]) -> str:

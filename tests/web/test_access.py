@@ -27,6 +27,7 @@ MATRIX = {
     ("GET", "bulletins.create"): E, ("POST", "bulletins.create"): E,
     ("GET", "bulletins.edit"): E, ("POST", "bulletins.edit"): E,
     ("POST", "bulletins.delete"): E,
+    ("POST", "bulletins.restore"): E,
     ("POST", "bulletins.preview"): E,
     ("POST", "uploads.recording"): E,
     ("GET", "uploads.import_scripts"): E, ("POST", "uploads.import_scripts"): E,

@@ -111,6 +111,25 @@ def test_soft_delete_keeps_the_row_and_its_history(as_role, post, client, world)
     assert "đã xóa" in client.get(f"/ban-tin/{bulletin}").get_data(as_text=True)
 
 
+def test_a_deleted_bulletin_can_be_restored_by_an_editor_with_an_audit_event(as_role, post, client, world):
+    bulletin = world.bulletin()
+    as_role("editor")
+    post(f"/ban-tin/{bulletin}/xoa")
+    page = client.get(f"/ban-tin/{bulletin}").get_data(as_text=True)
+    assert "Khôi phục bản tin" in page
+    restored = post(f"/ban-tin/{bulletin}/khoi-phuc", follow=True).get_data(as_text=True)
+    assert "Đã khôi phục bản tin «Thông báo tiêm phòng»" in restored
+    assert "Thông báo tiêm phòng" in client.get("/ban-tin").get_data(as_text=True)
+    with world.session() as session:
+        assert session.get(Bulletin, bulletin).deleted_at is None
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "bulletin.restore"))
+        assert event.before["deleted_at"] is not None and event.after["deleted_at"] is None
+    again = post(f"/ban-tin/{bulletin}/khoi-phuc", follow=True).get_data(as_text=True)
+    assert "chưa bị xóa" in again
+    as_role("approver")
+    assert post(f"/ban-tin/{bulletin}/khoi-phuc").status_code == 403
+
+
 def test_list_filters_and_pages(as_role, client, world):
     for number in range(30):
         world.bulletin(title=f"Bản tin số {number:02d}", body="Nội dung thường.")
