@@ -11,11 +11,11 @@ from flask_wtf.csrf import CSRFProtect
 from broadcaster.audio.config import upload_limits
 from broadcaster.settings import Settings
 from web import (admin, auth, bulletins, db, errors, labels, lexicon, log, media, playlist,
-                 playout, reports, today, uploads)
+                 playout, reports, schedule, today, uploads)
 
 csrf = CSRFProtect()
 BLUEPRINTS = (auth, today, bulletins, uploads, lexicon, playlist, playout, log, media, reports,
-              admin)
+              admin, schedule)
 
 
 def create_app(settings: Settings, config: Mapping[str, Any] | None = None) -> Flask:

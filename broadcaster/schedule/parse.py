@@ -58,6 +58,20 @@ def parse_schedule(text: str, source: str = "lịch phát") -> Schedule:
         position = f", dòng {line}" if line else ""
         return ConfigError(f"{source}{position}: {message}")
 
+    return _schedule(data, fail)
+
+
+def check_schedule(data: dict[str, Any], source: str = "Lịch phát") -> Schedule:
+    """Validate a schedule given as data (the web form): the same rules as a file, with the
+    slot's position instead of a line."""
+    def fail(message: str, key: str | None = None, slot_index: int | None = None) -> ConfigError:
+        position = f", buổi thứ {slot_index + 1}" if slot_index is not None else ""
+        return ConfigError(f"{source}{position}: {message}")
+
+    return _schedule(data, fail)
+
+
+def _schedule(data: dict[str, Any], fail) -> Schedule:
     for key in data:
         if key not in TOP_KEYS:
             raise fail(f"khóa '{key}' không được hỗ trợ.", key)

@@ -56,6 +56,7 @@ MATRIX = {
     ("POST", "admin.add"): ADMIN,
     ("GET", "admin.edit"): ADMIN, ("POST", "admin.edit"): ADMIN,
     ("POST", "admin.reset_password"): ADMIN,
+    ("GET", "schedule.index"): ADMIN, ("POST", "schedule.save"): ADMIN,
 }
 VALUES = {"move": "len", "filename": "style.css"}
 

@@ -1,9 +1,10 @@
 import html
 import re
+from datetime import time
 
 from sqlalchemy import select
 
-from broadcaster.db.models import AuditEvent, User
+from broadcaster.db.models import AuditEvent, SlotTemplate, User
 
 
 def user(world, name):
@@ -88,3 +89,76 @@ def test_reset_password(as_role, post, login, world):
     assert login("hung", password).status_code == 302
     with world.session() as session:
         assert session.scalar(select(AuditEvent).where(AuditEvent.action == "user.password_reset"))
+
+
+def _schedule_form(client) -> dict:
+    """The schedule page's fields as the browser would post them unchanged."""
+    page = client.get("/quan-tri/lich-phat").get_data(as_text=True)
+    data: dict = {}
+    for tag in re.findall(r"<input[^>]*>", page):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name is None or name.group(1) == "csrf_token":
+            continue
+        if 'type="checkbox"' in tag:
+            if " checked" in tag:
+                data.setdefault(name.group(1), []).append(value.group(1))
+        else:
+            data[name.group(1)] = value.group(1) if value else ""
+    return data
+
+
+def test_admin_changes_slot_times_adds_and_stops_slots(as_role, post, client, world):
+    as_role("admin")
+    page = client.get("/quan-tri/lich-phat").get_data(as_text=True)
+    assert "Lịch phát" in page and "Buổi sáng" in page and "Thêm buổi mới" in page
+    form = _schedule_form(client)
+    assert form["name-0"] == "sang" and form["start-0"] == "06:00" and form["active-0"] == ["1"]
+    form.update({"start-0": "05:30", "length-0": "25",
+                 "name-2": "trua", "title-2": "Buổi trưa", "start-2": "11:00", "length-2": "15",
+                 "grace-2": "5", "days-2": ["mon", "wed", "fri"], "active-2": ["1"]})
+    page = html.unescape(post("/quan-tri/lich-phat", form, follow=True).get_data(as_text=True))
+    assert "Đã lưu lịch phát" in page and "hãy lập lại kế hoạch" in page
+    with world.session() as session:
+        slots = {s.name: s for s in session.scalars(select(SlotTemplate))}
+        assert slots["sang"].start_time == time(5, 30) and slots["sang"].length_seconds == 25 * 60
+        assert (slots["trua"].title, slots["trua"].weekdays, slots["trua"].grace_seconds) == \
+            ("Buổi trưa", ["mon", "wed", "fri"], 300)
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "schedule.change"))
+        assert event.actor == "admin" and len(event.after["slots"]) == 3
+
+    form = _schedule_form(client)
+    index = next(k.split("-")[1] for k, v in form.items() if k.startswith("name-") and v == "trua")
+    del form[f"active-{index}"]  # stop the noon slot
+    page = html.unescape(post("/quan-tri/lich-phat", form, follow=True).get_data(as_text=True))
+    assert "Đã lưu lịch phát" in page
+    with world.session() as session:
+        assert not session.scalar(select(SlotTemplate).where(SlotTemplate.name == "trua")).active
+    unchanged = html.unescape(post("/quan-tri/lich-phat", _schedule_form(client), follow=True)
+                              .get_data(as_text=True))
+    assert "Lịch phát không thay đổi." in unchanged
+
+
+def test_a_bad_schedule_is_refused_with_the_reason_and_nothing_changes(as_role, post, client, world):
+    as_role("admin")
+    form = _schedule_form(client)
+    form.update({"start-1": "06:10"})  # the evening slot now overlaps the morning one
+    response = post("/quan-tri/lich-phat", form)
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert "Chưa lưu lịch phát. Lịch phát, buổi thứ 2: buổi 'chieu' chồng lên buổi 'sang'." in page
+    assert 'value="06:10"' in page  # what the admin typed is kept
+    for bad, reason in (({"length-0": "nửa giờ"}, "thời lượng phải là số phút nguyên"),
+                        ({"start-0": "25:00"}, "giờ bắt đầu '25:00' không hợp lệ"),
+                        ({"name-2": "Buổi Trưa", "title-2": "Trưa", "start-2": "11:00",
+                          "length-2": "10", "grace-2": "5", "active-2": ["1"]},
+                         "chỉ được gồm chữ thường không dấu"),
+                        ({"active-0": [], "active-1": []}, "cần ít nhất một buổi đang dùng")):
+        attempt = {**_schedule_form(client), **bad}
+        page = html.unescape(post("/quan-tri/lich-phat", attempt).get_data(as_text=True))
+        assert reason in page, reason
+    with world.session() as session:
+        slots = {s.name: s for s in session.scalars(select(SlotTemplate))}
+        assert set(slots) == {"sang", "chieu"} and slots["sang"].start_time == time(6, 0)
+        assert all(s.active for s in slots.values())
+    as_role("editor")
+    assert client.get("/quan-tri/lich-phat").status_code == 403
