@@ -1,10 +1,12 @@
 """The daemon in-process with real components: APScheduler, ffmpeg, SQLite, the air-check file."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from broadcaster.db.models import AsRunStatus, PlanStatus, Trigger
+from sqlalchemy import select
+
+from broadcaster.db.models import AsRunStatus, PlanStatus, SlotTemplate, Trigger
 from broadcaster.playout import read_heartbeat
 from broadcaster.playout.errors import PlayoutError
 from broadcaster.playout.daemon import Daemon
@@ -120,3 +122,20 @@ def test_heartbeat_shows_what_airs_and_a_second_daemon_is_refused(plant, daemon_
     with pytest.raises(PlayoutError, match="đang chạy"):
         Daemon(StationContext(str(plant.home)), ["aircheck"]).start()
     plant.closed_slot("tim", 20)
+
+
+def test_a_slot_moved_to_another_time_is_rescheduled_without_a_restart(plant, daemon_factory):
+    # as the admin's Lịch phát page does: the slot's start time changes in the database
+    air_date, starts = plant.slot("doigio", 120, grace=30)
+    plan_id = plant.plan("doigio", air_date, seconds=3)
+    daemon = daemon_factory()
+    job = daemon.scheduler.get_job(f"slot:{plan_id}:v1")
+    assert job is not None and job.next_run_time > datetime.now(timezone.utc) + timedelta(seconds=100)
+    moved = (datetime.now(timezone.utc) + timedelta(seconds=10)).astimezone(plant.zone).replace(microsecond=0)
+    with plant.ctx.session() as session:
+        slot = session.scalar(select(SlotTemplate).where(SlotTemplate.name == "doigio"))
+        slot.start_time = moved.time()
+    row = plant.closed_slot("doigio", 40)
+    assert row.status is AsRunStatus.PLAYED, row.error
+    assert row.scheduled_at == moved.astimezone(timezone.utc)
+    assert abs((row.started_at - row.scheduled_at).total_seconds()) < 2
