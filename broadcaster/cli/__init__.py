@@ -7,6 +7,7 @@ import os
 import sys
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from broadcaster import __version__
 from broadcaster.errors import BroadcasterError
@@ -70,6 +71,12 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except BroadcasterError as exc:  # raised while building the context, before a command
         click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(1)
+    except OperationalError as exc:  # the database is down, unreachable or refused us
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        click.echo(f"Lỗi: không làm việc được với cơ sở dữ liệu ({reason}). Hãy kiểm tra "
+                   "'database_url' và máy chủ cơ sở dữ liệu rồi chạy lại; không có dữ liệu nào "
+                   "bị xóa.", err=True)
         sys.exit(1)
     except Exception as exc:  # the last boundary: one clear line, details only when asked
         if os.environ.get("BROADCASTER_DEBUG"):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
+
+from broadcaster.errors import ConfigError
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -23,7 +26,14 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        raise ConfigError(f"Lỗi cấu hình: 'database_url' cần thư viện {exc.name}, chưa được cài. "
+                          "Với PostgreSQL: pip install '.[postgresql]' (psycopg).") from None
+    except ArgumentError:
+        raise ConfigError("Lỗi cấu hình: 'database_url' không phải địa chỉ cơ sở dữ liệu hợp lệ "
+                          "(ví dụ: postgresql+psycopg://radio:matkhau@localhost/radio).") from None
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

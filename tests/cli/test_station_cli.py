@@ -109,3 +109,16 @@ def test_help_lists_the_commands_in_plain_words(runner):
     for command in ("init", "user", "import", "serve", "run"):
         assert re.search(rf"^\s+{command}\s", result.output, re.M), command
     assert "đài truyền thanh" in result.output.lower()
+
+
+def test_an_unreachable_database_is_one_clear_line(tmp_path):
+    home = tmp_path / "station"
+    home.mkdir()
+    (home / "broadcaster.toml").write_text(
+        'database_url = "postgresql+psycopg://radio:x@127.0.0.1:1/radio"\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "broadcaster", "--home", str(home), "init"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Lỗi: không làm việc được với cơ sở dữ liệu (")
+    assert "Traceback" not in result.stderr

@@ -8,6 +8,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError
 
 from broadcaster.db.engine import make_engine, make_sessionmaker
+from broadcaster.errors import ConfigError
 from broadcaster.db.migrate import alembic_config, is_current, upgrade
 from broadcaster.db.models import AsRun, AsRunStatus, AuditEvent, Base, Station, Trigger
 
@@ -15,9 +16,14 @@ from broadcaster.db.models import AsRun, AsRunStatus, AuditEvent, Base, Station,
 CHILD_TABLES = {"user_role": "user", "plan_item": "day_plan"}
 
 
-@pytest.fixture
-def engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    """Every test here runs on SQLite (the default) and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    engine = make_engine(url)
     yield engine
     engine.dispose()
 
@@ -54,11 +60,13 @@ def test_every_station_owned_table_has_a_station_id(engine):
             assert "station_id" in columns, table
 
 
-def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(engine):
+def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    engine.dispose()
 
 
 def _station(session) -> Station:
@@ -116,3 +124,12 @@ def test_datetimes_come_back_aware_in_utc(engine):
         session.commit()
         session.expire_all()
         assert session.get(Station, station.id).created_at.tzinfo == timezone.utc
+
+
+@pytest.mark.parametrize("url, said", [
+    ("postgresql+pg8000://radio:x@localhost/radio", "cần thư viện pg8000"),
+    ("khong-phai-dia-chi", "không phải địa chỉ cơ sở dữ liệu hợp lệ"),
+])
+def test_a_database_url_that_cannot_work_is_one_clear_line(url, said):
+    with pytest.raises(ConfigError, match=said):
+        make_engine(url)

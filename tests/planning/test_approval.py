@@ -11,6 +11,8 @@ from broadcaster.planning.approval import (ItemSpec, NotAllowed, PlanError, appr
                                            save_version)
 from broadcaster.station.users import add_user
 
+ON_POSTGRES = True  # these tests run on SQLite and on PostgreSQL (tests/conftest.py)
+
 DAY = date(2024, 3, 1)
 
 

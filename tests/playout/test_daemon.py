@@ -14,6 +14,8 @@ from broadcaster.cli.context import StationContext
 
 from tests.playout.conftest import decode_seconds
 
+ON_POSTGRES = True  # these tests run on SQLite and on PostgreSQL (tests/conftest.py)
+
 
 def aircheck_files(plant, air_date):
     return sorted((plant.home / "aircheck" / air_date.isoformat()).glob("*.mp3"))

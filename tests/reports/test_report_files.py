@@ -15,6 +15,8 @@ from broadcaster.reports import (ReportError, ReportOptions, StationInfo, build_
                                  parse_quarter, render, render_report)
 from broadcaster.reports.csv_export import HEADERS
 
+ON_POSTGRES = True  # these tests run on SQLite and on PostgreSQL (tests/conftest.py)
+
 Q1 = parse_quarter("2024Q1")
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 TITLE = ("Kết quả công tác thông tin, tuyên truyền trên hệ thống truyền thanh xã Lệ Xá "

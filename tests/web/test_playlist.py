@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from broadcaster.db.models import AuditEvent, DayPlan, PlanStatus, SlotTemplate
 
+ON_POSTGRES = True  # these tests run on SQLite and on PostgreSQL (tests/conftest.py)
+
 
 def plans(world, day, slot="sang"):
     with world.session() as session:
