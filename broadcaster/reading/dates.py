@@ -28,7 +28,7 @@ QUARTER_CUE = cue("quý")
 RATIO_CUE = cue("tỷ lệ|tỉ lệ|bản đồ")
 DATE_CUE = cue(
     "ngày|mùng|mồng|hôm|sáng|trưa|chiều|tối|đêm|khuya|từ|đến|tới|trước|sau|hết|hạn|dịp|lễ|tết|"
-    "niệm|khánh|vào|nay|chủ nhật|thứ hai|thứ ba|thứ tư|thứ năm|thứ sáu|thứ bảy|cn",
+    "niệm|khánh|vào|nay|chủ nhật|thứ hai|thứ ba|thứ tư|thứ năm|thứ sáu|thứ bảy|cn|mừng|hưởng ứng",
     gap=r"\s*[,(]?\s*",
 )
 FRACTION_CUE = cue(
@@ -81,11 +81,14 @@ def _valid(d: int, m: int) -> bool:
 _DATE_RE = re.compile(
     rf"(?P<d>[0-9]{{1,2}})(?P<s>[/.\-])(?P<m>[0-9]{{1,2}})(?P=s)(?P<y>[0-9]{{4}}|[0-9]{{2}}){TAIL}"
 )
+# "ngày 15 / 3 / 2025": spaces around the slashes (a four-digit year keeps it a date)
+_SPACED_DATE_RE = re.compile(
+    rf"(?P<d>[0-9]{{1,2}})[ \t]*/[ \t]*(?P<m>[0-9]{{1,2}})[ \t]*/[ \t]*(?P<y>[0-9]{{4}}){TAIL}")
 
 
 def full_date(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     """02/9/2025, 05.01.2024, 15-01-2024 → ngày … tháng … năm …"""
-    m = _DATE_RE.match(scan.src, pos)
+    m = _DATE_RE.match(scan.src, pos) or _SPACED_DATE_RE.match(scan.src, pos)
     if m is None:
         return None
     d, mo = int(m.group("d")), int(m.group("m"))

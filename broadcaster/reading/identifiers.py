@@ -63,16 +63,19 @@ _ID_CUE = cue("tài khoản|mã số thuế|mst|căn cước(?: công dân)?|ccc
               "hộ chiếu|mã định danh",
               gap=r"(?:\s+(?:số|là|của (?:ông|bà|anh|chị)))*\s*:?\s*")
 _ID_RE = re.compile(r"[0-9]{4,}(?![0-9]|[.,/:][0-9])")
+_ID_GROUPS_RE = re.compile(rf"[0-9]{{2,}}(?:{GROUP_SPACE}[0-9]{{2,}})+(?![0-9]|[.,/:][0-9])")
 # Longer than any count a bulletin gives without grouping dots: an identifier.
 _LONG_DIGITS = 10
 
 
 def identifier(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
-    """Số tài khoản 1234567890, CCCD 034095001234, or any ungrouped run of 10 or more digits."""
-    m = _ID_RE.match(scan.src, pos)
+    """Số tài khoản 1234567890 or 8800 2345 6789, CCCD 034095001234, or any ungrouped run of 10
+    or more digits."""
+    named = _ID_CUE.search(context_before(scan.src, pos)) is not None
+    m = (named and _ID_GROUPS_RE.match(scan.src, pos)) or _ID_RE.match(scan.src, pos)
     if m is None:
         return None
-    if not _ID_CUE.search(context_before(scan.src, pos)):
-        if len(m.group()) < _LONG_DIGITS or unit_follows(scan.src, m.end()):
-            return None  # a short number, or an ungrouped amount ("1500000000 đồng")
-    return Parsed(m.end(), [Piece(pos, m.end(), N.read_digits(m.group()), "digits")], "other")
+    if not named and (len(m.group()) < _LONG_DIGITS or unit_follows(scan.src, m.end())):
+        return None  # a short number, or an ungrouped amount ("1500000000 đồng")
+    digits = "".join(_DIGIT_RUN.findall(m.group()))
+    return Parsed(m.end(), [Piece(pos, m.end(), N.read_digits(digits), "digits")], "other")

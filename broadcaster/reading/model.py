@@ -25,6 +25,7 @@ RULE_LABELS: dict[str, str] = {
     "year": "năm",
     "time": "giờ phút",
     "range": "khoảng (đến)",
+    "score": "tỷ số, công thức (gạch nối)",
     "phone": "số điện thoại",
     "plate": "biển số xe",
     "dimensions": "kích thước (nhân)",

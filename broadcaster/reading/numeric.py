@@ -17,7 +17,9 @@ from broadcaster.reading.identifiers import GROUP_SPACE, identifier, phone, plat
 from broadcaster.reading.scan import UPPER, Parsed, Piece, Scan, context_before, cue
 from broadcaster.reading.units import unit_after, unit_follows
 
-_CODE = rf"[{UPPER}][^\W_]*(?:[-./&][^\W_]+)*"
+# A document symbol starts with two capitals (KH-UBND, QĐ-TTg, NQ/TW, QH15): "1/ Mục đích" is a
+# list number before a heading word, not a document.
+_CODE = rf"[{UPPER}]{{2}}[^\W_]*(?:[-./&][^\W_]+)*"
 _DOC_RE = re.compile(
     rf"(?P<n>[0-9]+)(?:/(?P<y>(?:19|20)[0-9]{{2}}))?[ \t]*/[ \t]*(?P<code>{_CODE})"
 )
@@ -64,6 +66,19 @@ def decimal(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     integer = m.group("i").replace(".", "")
     reading = N.read_decimal(integer, m.group("f"), scan.words)
     return _with_unit(scan, pos, m.end(), reading, "decimal", None)
+
+
+_GROUPED = r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+"
+_GROUPED_RATIO_RE = re.compile(rf"(?P<a>{_GROUPED}|[0-9]+)/(?P<b>{_GROUPED}){TAIL}")
+
+
+def grouped_ratio(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
+    """8.712/9.105 phiếu, 1/1.000 dân → tám nghìn bảy trăm mười hai trên chín nghìn…"""
+    m = _GROUPED_RATIO_RE.match(scan.src, pos)
+    if m is None:
+        return None
+    a, b = (N.read_number(m.group(k).replace(".", ""), scan.words) for k in ("a", "b"))
+    return _with_unit(scan, pos, m.end(), f"{a} trên {b}", "ratio", None)
 
 
 # Groups of three set apart by dots (1.250.000) or, as some typists do, by spaces (1 250 000).
@@ -243,8 +258,8 @@ def integer(scan: Scan, pos: int, hint: str | None) -> Parsed:
 
 MONTH_CUE = dates.MONTH_CUE
 _RULES = (doc_code, dates.day_range, dates.full_date, dates.dash_date, phone, plate, dates.clock_time,
-          dates.month_year, decimal, thousands, height, identifier, dot_decimal, dimensions, version, dates.slash_pair,
-          number_blob)
+          dates.month_year, decimal, grouped_ratio, identifier, thousands, height, dot_decimal,
+          dimensions, version, dates.slash_pair, number_blob)
 _RANGEABLE = frozenset({"number", "time", "date", "month", "ordinal"})
 _RANGE_SEP = re.compile(r"[ \t]?[-–—][ \t]?(?=[0-9])")
 
@@ -257,10 +272,27 @@ def parse_at(scan: Scan, pos: int, hint: str | None = None) -> Parsed:
     return integer(scan, pos, hint)
 
 
+# "tỷ số 3-1", "thắng 2-0", "NPK 16-16-8": the dash separates, it is no range.
+_SCORE_CUE = cue("tỷ số|tỉ số|thắng|thua|hòa|hoà|chung cuộc|NPK", gap=r"\s*:?\s*")
+
+
+def _score(scan: Scan, parsed: Parsed) -> int:
+    """Read "3-1" or "16-16-8" number by number, the dashes kept as short pauses."""
+    pieces = list(parsed.pieces)
+    while (sep := _RANGE_SEP.match(scan.src, parsed.end)) is not None:
+        parsed = integer(scan, sep.end(), None)
+        pieces.append(Piece(sep.start(), sep.end(), " - ", "score"))
+        pieces.extend(parsed.pieces)
+    scan.emit_pieces(pieces)
+    return parsed.end
+
+
 def handle_number(scan: Scan, pos: int) -> int:
     """Read the digit-led token at pos (a range "a-b" as "a đến b"); return where it ends."""
     src = scan.src
     parsed = parse_at(scan, pos)
+    if _SCORE_CUE.search(context_before(src, pos)) and _RANGE_SEP.match(src, parsed.end):
+        return _score(scan, parsed)
     if parsed.kind in _RANGEABLE:
         sep = _RANGE_SEP.match(src, parsed.end)
         if sep is not None:

@@ -71,10 +71,22 @@ _SYLLABLE_RE = re.compile(
 )
 
 
+_CHECKED_ENDING = re.compile(r"(?:c|ch|p|t)\Z")
+_STOP_TONES = frozenset("\u0301\u0323")  # sắc, nặng: the only tones a -c/-ch/-p/-t syllable takes
+
+
 @lru_cache(maxsize=16384)
 def is_syllable(word: str) -> bool:
-    """Tell whether a word has the shape of one Vietnamese syllable (KINH, phí, Nguyễn)."""
-    return _SYLLABLE_RE.fullmatch(strip_tones(word.lower())) is not None
+    """Tell whether a word has the shape of one Vietnamese syllable (KINH, phí, Nguyễn).
+
+    A syllable closed by c, ch, p or t always carries sắc or nặng (các, học, tháp, một), so a
+    toneless LUC, CAT or VAC is an acronym, not a word.
+    """
+    lower = word.lower()
+    bare = strip_tones(lower)
+    if _SYLLABLE_RE.fullmatch(bare) is None:
+        return False
+    return not _CHECKED_ENDING.search(bare) or bool(_STOP_TONES & set(unicodedata.normalize("NFD", lower)))
 
 
 LETTER_NAMES = {

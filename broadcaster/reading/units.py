@@ -30,6 +30,11 @@ UNITS: dict[str, tuple[str, str]] = {
     "ha": ("héc ta", "unit"),
     "kg": ("ki lô gam", "unit"),
     "mg": ("mi li gam", "unit"),
+    "miligam": ("mi li gam", "unit"),
+    "µg": ("mi crô gam", "unit"),
+    "μg": ("mi crô gam", "unit"),
+    "mmol": ("mi li mol", "unit"),
+    "Mbps": ("mê ga bít trên giây", "unit"),
     "g": ("gam", "unit"),
     "ml": ("mi li lít", "unit"),
     "l": ("lít", "unit"),
@@ -75,11 +80,18 @@ _UNIT_RE = re.compile(rf"(?P<sp>[ \u00a0]?)(?P<u>{_ALTS}){_END}")
 _PER_RE = re.compile(rf"\s?/\s?(?:(?P<u>{_PER_ALTS}){_END}|(?P<w>[^\W\d_]+){_END}|(?P<n>(?=[0-9])))")
 
 
+# "8,9 tỷ m3", "60 nghìn ha": the unit comes after the number's scale word.
+_SCALE_WORD = re.compile(r"[ \t]+(?:nghìn|ngàn|triệu|tỷ|tỉ)(?![^\W_])", re.IGNORECASE)
+
+
 def unit_after(src: str, pos: int) -> tuple[list[Piece], int]:
     """Read a unit (and its /per chain) that starts at pos; return the pieces and the new end."""
     m = _UNIT_RE.match(src, pos)
     if m is None:
-        return [], pos
+        scale = _SCALE_WORD.match(src, pos)
+        m = _UNIT_RE.match(src, scale.end()) if scale else None
+        if m is None or not m.group("sp"):
+            return [], pos
     unit = m.group("u")
     if m.group("sp") and unit in _ATTACHED_ONLY:
         return [], pos

@@ -24,7 +24,7 @@ _ROMAN_CUE = cue(_ROMAN_WORDS)
 _ROMAN_LIST_CUE = cue(_ROMAN_WORDS, gap=r"\s+(?:[IVXL]+\s*(?:,|và|hoặc|đến|-|–)\s*)+")
 _ORDINAL_CUE = cue("thứ")
 _HEADING_BEFORE = re.compile(r"(?:^|\n)[ \t#*>_]*\Z")
-_HEADING_AFTER = re.compile(r"[ \t]*[.):]")
+_HEADING_AFTER = re.compile(r"[ \t]*(?:[.):/]|[-–][ \t])")  # II. / II) / II: / II/ / II- 
 # A heading run into the text: "…yêu cầu; II. Nội dung" (a numeral, a dot, a capital).
 _INLINE_HEADING_BEFORE = re.compile(r"[.;:!?][ \t]+\Z")
 _INLINE_HEADING_AFTER = re.compile(rf"\.[ \t]+[{UPPER}]")
@@ -36,7 +36,8 @@ _SIGNATURE_AFTER = re.compile(r"\.[ \t]*(?:CHỦ|PHÓ|GIÁM|TRƯỞNG|BỘ|ỦY|
 _DOMAIN = re.compile(r"\A(?:vn|com|net|org|gov|edu|info)\Z", re.IGNORECASE)
 _LETTERS = re.compile(rf"(?:[^\W\d_]|[{COMBINING}])+")
 # Road numbers: ĐT.376 (alone, ĐT is điện thoại), ĐH.52, ĐX.07, TL.392, HL.12.
-_ROADS = {"ĐT": "đường tỉnh", "ĐH": "đường huyện", "ĐX": "đường xã", "TL": "tỉnh lộ", "HL": "hương lộ"}
+_ROADS = {"ĐT": "đường tỉnh", "ĐH": "đường huyện", "ĐX": "đường xã", "TL": "tỉnh lộ", "HL": "hương lộ",
+          "QL": "quốc lộ"}
 _PER_NOUNS = frozenset(
     "ngày tháng năm tuần giờ phút người hộ khẩu lượt suất con cây ha sào mẫu km kg lít tấn tạ lần "
     "xã thôn học sinh".split()
@@ -49,8 +50,8 @@ def _roman(scan: Scan, start: int, end: int, chunk: str) -> bool:
     if m is None:
         return False
     value = N.roman_value(m.group("r"))
-    if value is None:
-        return False
+    if value is None or m.group("r") in ("C", "L", "D", "M"):
+        return False  # alone these are classes and letters (hạng C, loại D), never 100 or 50
     src, words = scan.src, scan.words
     before = context_before(src, start)
     if _ORDINAL_CUE.search(before):
@@ -87,6 +88,8 @@ def _classify_word(word: str) -> tuple[str, str, str | None]:
     return word, "", "foreign_word"
 
 
+_TIMES_BEFORE = re.compile(r"[0-9][^\n.;:!?]{0,10}[ \t]\Z")
+_TIMES_AFTER = re.compile(r"[ \t]+[0-9]")
 _CAPS_BEFORE = re.compile(rf"(?:^|[^\w])([{UPPER}]{{2,}})[ \t]+\Z")
 _CAPS_AFTER = re.compile(rf"[ \t]+([{UPPER}]{{2,}})(?![^\W_])")
 
@@ -161,6 +164,10 @@ def handle_word(scan: Scan, start: int, end: int) -> int:
     if chunk in _SIGNATURE and _SIGNATURE_AFTER.match(scan.src, end):
         scan.emit(start, end, _SIGNATURE[chunk], "lexicon")
         return end
+    if chunk in ("x", "X") and _TIMES_BEFORE.search(context_before(scan.src, start)) \
+            and _TIMES_AFTER.match(scan.src, end):
+        scan.emit(start, end, "nhân", "dimensions")  # 3m x 2m, 15.500 đ/kg x 200 kg
+        return end
     found = _lexicon_reading(scan, chunk)
     if found is not None and _heading_word(scan, start, end, chunk):
         found = None  # "AI CŨNG CÓ THỂ THAM GIA": an all-caps heading's word, not the acronym
@@ -185,9 +192,11 @@ def _split_token(scan: Scan, start: int, chunk: str) -> None:
     for i, (_, _, text, kind) in enumerate(parts):
         if kind == "d":
             rule = "digits" if len(text) > 2 and text[0] == "0" else "cardinal"
-            said.append((N.read_number(text, scan.words), rule, None))
+            said.append((N.read_number(text.replace(".", ""), scan.words), rule, None))
         elif kind == "l" and (road := _road(parts, i)) is not None:
-            said.append((road, "lexicon", None))
+            said.append((_without_repeated_head(scan, parts[i][0], road), "lexicon", None))
+        elif kind == "l" and _glued_to_digits(parts, i) and (spelled := spell(text)) is not None:
+            said.append((spelled, "spelled", None))  # BC15, TBR225: a variety or model name
         elif kind == "l":
             found = _lexicon_reading(scan, text)
             per = per_word_reading(text) if i and parts[i - 1][2] == "/" else None
@@ -202,7 +211,7 @@ def _split_token(scan: Scan, start: int, chunk: str) -> None:
     for i, (s, e, text, kind) in enumerate(parts):
         reading, rule, problem = said[i]
         if kind == "c":
-            reading, rule = _joiner(parts, said, i)
+            reading, rule = _joiner(parts, said, i, _counted_before(scan, start))
         if rule:
             scan.emit(s, e, reading, rule)
         if problem:
@@ -210,15 +219,28 @@ def _split_token(scan: Scan, start: int, chunk: str) -> None:
 
 
 def _merge_units(parts: list) -> list:
-    """Join "m" "2" back into the unit m2 after a slash (người/km2, con/m2)."""
+    """Join "m" "2" back into the unit m2 after a slash (người/km2, con/m2), and "1" "." "000"
+    into the number 1.000 (bác sĩ/1.000 dân)."""
     merged: list = []
     for part in parts:
         if (part[3] == "d" and len(merged) >= 2 and merged[-1][3] == "l" and merged[-2][2] == "/"
                 and merged[-1][2] + part[2] in UNITS):
             left = merged.pop()
             part = (left[0], part[1], left[2] + part[2], "l")
+        elif (part[3] == "d" and len(part[2]) == 3 and len(merged) >= 2 and merged[-1][2] == "."
+              and merged[-2][3] == "d" and merged[-2][2][0] != "0"):
+            merged.pop()  # 1.000 inside a token: one number with its thousands group
+            left = merged.pop()
+            part = (left[0], part[1], left[2] + "." + part[2], "d")
         merged.append(part)
     return merged
+
+
+def _glued_to_digits(parts: list, i: int) -> bool:
+    """Capitals written against digits (BC15, KD18, F0): a name spelled out, not an acronym."""
+    text = parts[i][2]
+    return (text.isupper() and len(text) <= 4 and i + 1 < len(parts) and parts[i + 1][3] == "d"
+            and (i == 0 or parts[i - 1][3] != "c"))
 
 
 def _road(parts: list, i: int) -> str | None:
@@ -232,7 +254,15 @@ def _road(parts: list, i: int) -> str | None:
     return None
 
 
-def _joiner(parts: list, said: list, i: int) -> tuple[str, str]:
+# "40 học sinh/lớp", "1 bác sĩ/1.000 dân": a number a few words back makes "/" a rate (trên).
+_NUMBER_BEFORE = re.compile(r"[0-9](?:[ \t]+[^\W\d_]+){0,3}[ \t]*\Z")
+
+
+def _counted_before(scan: Scan, start: int) -> bool:
+    return _NUMBER_BEFORE.search(context_before(scan.src, start)) is not None
+
+
+def _joiner(parts: list, said: list, i: int, counted: bool = False) -> tuple[str, str]:
     """Decide how a joiner inside a token is said; rule "" keeps it as written."""
     text = parts[i][2]
     left = parts[i - 1] if i else None
@@ -244,6 +274,7 @@ def _joiner(parts: list, said: list, i: int) -> tuple[str, str]:
     if text == "/":
         if left is not None and right is not None and (
             left[2] in UNITS or right[2].lower() in _PER_NOUNS or said[i + 1][1] == "unit"
+            or (counted and (left[3] == "l" or right[3] == "d"))
         ):
             return "trên", "unit"
         return " ", "slash"
