@@ -1,17 +1,92 @@
-"""Build cues from the database: a slot's approved plan, or an operator's play request."""
+"""What to air and how to log it (a `Cue`), built from the database: a slot's approved plan, or
+an operator's play request; and where a cut slot resumes."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from broadcaster.db.models import Bulletin, BulletinKind, Clip, DayPlan, Trigger
 from broadcaster.db.playout_models import PlayRequest
-from broadcaster.playout.playback import Cue, ItemCue
+from broadcaster.playout import asrun
 from broadcaster.schedule import SlotInstance
+
+
+@dataclass(frozen=True)
+class ItemCue:
+    bulletin_id: int | None
+    title: str
+    topic_code: str
+    source: str
+    offset_ms: int
+    duration_ms: int
+
+    @property
+    def end_ms(self) -> int:
+        return self.offset_ms + self.duration_ms
+
+
+@dataclass(frozen=True)
+class Cue:
+    """What to air and how to log it."""
+
+    trigger: Trigger
+    source: Path                        # the audio file
+    cache_key: str                      # name of its decoded copy in the cache
+    air_date: date
+    aircheck_name: str                  # file name (no extension) of the air-check recording
+    title: str = ""
+    slot_name: str = ""
+    plan_id: int | None = None
+    plan_version: int | None = None
+    content_hash: str = ""
+    items: tuple[ItemCue, ...] = ()
+    scheduled_at: datetime | None = None  # the instant to start at; None = as soon as possible
+    start_ms: int = 0                   # resume from here
+    ends_at: datetime | None = None     # end of the slot window
+    operator: str = ""
+    bulletin_id: int | None = None
+    topic_code: str = ""
+    source_kind: str = ""
+    request_id: int | None = None
+
+    def facts(self) -> asrun.RowFacts:
+        return asrun.RowFacts(kind="slot", trigger=self.trigger, air_date=self.air_date,
+                              slot_name=self.slot_name, title=self.title, plan_id=self.plan_id,
+                              plan_version=self.plan_version, content_hash=self.content_hash,
+                              bulletin_id=self.bulletin_id, topic_code=self.topic_code,
+                              source=self.source_kind, scheduled_at=self.scheduled_at,
+                              offset_ms=self.start_ms, operator=self.operator)
+
+    def item_facts(self, item: ItemCue, parent_id: int) -> asrun.RowFacts:
+        scheduled = (self.scheduled_at + timedelta(milliseconds=item.offset_ms)
+                     if self.scheduled_at and not self.start_ms else None)
+        return asrun.RowFacts(kind="item", trigger=self.trigger, air_date=self.air_date,
+                              slot_name=self.slot_name, title=item.title, plan_id=self.plan_id,
+                              plan_version=self.plan_version, content_hash=self.content_hash,
+                              bulletin_id=item.bulletin_id, topic_code=item.topic_code,
+                              source=item.source, scheduled_at=scheduled, offset_ms=item.offset_ms,
+                              duration_ms=item.duration_ms, operator=self.operator,
+                              parent_id=parent_id)
+
+
+def resume_point(items: Sequence[ItemCue], position_ms: int) -> int | None:
+    """Where a cut programme resumes: the start of the item cut (or the next one, if cut in a gap);
+    0 when cut before the first item; None when every item had aired."""
+    ordered = sorted(items, key=lambda i: i.offset_ms)
+    for index, item in enumerate(ordered):
+        if position_ms < item.end_ms:
+            return 0 if index == 0 and position_ms < item.offset_ms else item.offset_ms
+    return None
+
+def resumed(cue: Cue, start_ms: int) -> Cue:
+    """The same programme again from an item's start, as soon as possible."""
+    return replace(cue, start_ms=start_ms, aircheck_name=f"{cue.aircheck_name}-resume")
 
 
 def _source_kind(bulletin: Bulletin | None) -> str:

@@ -31,13 +31,14 @@ from broadcaster.playout.air import Air
 from broadcaster.playout.dbwrite import Writer, retryable
 from broadcaster.playout.lock import StationLock
 from broadcaster.playout.clock import Clock
-from broadcaster.playout.cues import slot_cue
 from broadcaster.playout.errors import PlayoutError
+from broadcaster.playout.journal import Journal
 from broadcaster.playout.manual import RequestedPlays
 from broadcaster.playout.missed import log_missed, log_missed_cue
 from broadcaster.playout.outputs import (AIRCHECK, OUTPUT_NAMES, AircheckOutput, Output, check_device,
                                          device_backend, device_output, icecast_output)
-from broadcaster.playout.playback import Cue, Env, Playback
+from broadcaster.playout.cues import Cue, slot_cue
+from broadcaster.playout.playback import Env, Playback
 from broadcaster.playout.programme import cleanup_cache, prepare
 from broadcaster.playout.resume import ResumePolicy
 
@@ -74,6 +75,7 @@ class Daemon:
         self.poll_seconds = poll_seconds
         self.home: Path = self.settings.home
         self.cache_dir = self.home / "playout" / "cache"
+        self.journal = Journal(self.home / "playout" / "journal")
         self.air = Air()
         self.lock = StationLock(self.home)
         self.writer = Writer(ctx.session, name="asrun-writer")
@@ -133,6 +135,9 @@ class Daemon:
                            if others else "Không còn ngõ ra nào khác: các buổi phát sẽ bị ghi lỗi."))
                 self.notes.append(note)
                 self.echo(note)
+        with self.ctx.session() as session:  # airings whose rows never reached the database
+            recovered = self.journal.recover(session, self.station_id)
+        self.journal.forget(recovered)
         with self.ctx.session() as session:
             crashed = asrun.close_crashed_rows(session, self.station_id, now)
             abandoned = requests.close_abandoned(session, self.station_id, now)
@@ -274,7 +279,7 @@ class Daemon:
     # --- airing -------------------------------------------------------------------------------
     def env(self) -> Env:
         return Env(self.ctx.session, self.station_id, self.cache_dir, self.clock, self._make_outputs,
-                   self.writer)
+                   self.writer, self.journal)
 
     def _make_outputs(self, cue: Cue) -> list[Output]:
         made: list[Output] = []

@@ -17,7 +17,7 @@ from broadcaster.db.models import AsRunStatus, DayPlan
 from broadcaster.playout import asrun, reconcile
 from broadcaster.playout.cues import slot_cue
 from broadcaster.playout.dbwrite import Writer
-from broadcaster.playout.playback import Cue
+from broadcaster.playout.cues import Cue
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """One airing: prepare the audio, log STARTED, start at the instant, follow the items, log the end.
 
-A `Cue` says what to air and how to log it; a `Playback` airs one cue once. The daemon decides
+A `Cue` (cues.py) says what to air and how to log it; a `Playback` airs one cue once. The daemon decides
 when a playback may take the air (see air.Air); the playback itself never decides policy. Its
 as-run writes go through the daemon's writer (dbwrite), never straight to the database.
 """
@@ -11,8 +11,8 @@ import functools
 import logging
 import threading
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -21,8 +21,10 @@ from sqlalchemy.orm import Session
 from broadcaster.db.models import AsRunStatus, Trigger
 from broadcaster.playout import asrun
 from broadcaster.playout.clock import Clock
+from broadcaster.playout.cues import Cue
 from broadcaster.playout.dbwrite import Pending, Writer
 from broadcaster.playout.errors import PlayoutError
+from broadcaster.playout.journal import Journal
 from broadcaster.playout.outputs import Output
 from broadcaster.playout.programme import Prepared, prepare
 from broadcaster.playout.pump import DONE, STOPPED, Pump
@@ -32,74 +34,6 @@ log = logging.getLogger(__name__)
 ROW_BEFORE_START = timedelta(seconds=1.0)  # the STARTED row is committed this long before audio
 PROGRESS_SECONDS = 1.0
 TICK_SECONDS = 0.25
-
-
-@dataclass(frozen=True)
-class ItemCue:
-    bulletin_id: int | None
-    title: str
-    topic_code: str
-    source: str
-    offset_ms: int
-    duration_ms: int
-
-    @property
-    def end_ms(self) -> int:
-        return self.offset_ms + self.duration_ms
-
-
-@dataclass(frozen=True)
-class Cue:
-    """What to air and how to log it."""
-
-    trigger: Trigger
-    source: Path                        # the audio file
-    cache_key: str                      # name of its decoded copy in the cache
-    air_date: date
-    aircheck_name: str                  # file name (no extension) of the air-check recording
-    title: str = ""
-    slot_name: str = ""
-    plan_id: int | None = None
-    plan_version: int | None = None
-    content_hash: str = ""
-    items: tuple[ItemCue, ...] = ()
-    scheduled_at: datetime | None = None  # the instant to start at; None = as soon as possible
-    start_ms: int = 0                   # resume from here
-    ends_at: datetime | None = None     # end of the slot window
-    operator: str = ""
-    bulletin_id: int | None = None
-    topic_code: str = ""
-    source_kind: str = ""
-    request_id: int | None = None
-
-    def facts(self) -> asrun.RowFacts:
-        return asrun.RowFacts(kind="slot", trigger=self.trigger, air_date=self.air_date,
-                              slot_name=self.slot_name, title=self.title, plan_id=self.plan_id,
-                              plan_version=self.plan_version, content_hash=self.content_hash,
-                              bulletin_id=self.bulletin_id, topic_code=self.topic_code,
-                              source=self.source_kind, scheduled_at=self.scheduled_at,
-                              offset_ms=self.start_ms, operator=self.operator)
-
-    def item_facts(self, item: ItemCue, parent_id: int) -> asrun.RowFacts:
-        scheduled = (self.scheduled_at + timedelta(milliseconds=item.offset_ms)
-                     if self.scheduled_at and not self.start_ms else None)
-        return asrun.RowFacts(kind="item", trigger=self.trigger, air_date=self.air_date,
-                              slot_name=self.slot_name, title=item.title, plan_id=self.plan_id,
-                              plan_version=self.plan_version, content_hash=self.content_hash,
-                              bulletin_id=item.bulletin_id, topic_code=item.topic_code,
-                              source=item.source, scheduled_at=scheduled, offset_ms=item.offset_ms,
-                              duration_ms=item.duration_ms, operator=self.operator,
-                              parent_id=parent_id)
-
-
-def resume_point(items: Sequence[ItemCue], position_ms: int) -> int | None:
-    """Where a cut programme resumes: the start of the item cut (or the next one, if cut in a gap);
-    0 when cut before the first item; None when every item had aired."""
-    ordered = sorted(items, key=lambda i: i.offset_ms)
-    for index, item in enumerate(ordered):
-        if position_ms < item.end_ms:
-            return 0 if index == 0 and position_ms < item.offset_ms else item.offset_ms
-    return None
 
 
 @dataclass
@@ -125,6 +59,7 @@ class Env:
     clock: Clock
     make_outputs: Callable[[Cue], list[Output]]
     writer: Writer
+    journal: Journal
 
 
 class Playback:
@@ -146,6 +81,7 @@ class Playback:
         self._item_rows: dict[int, int] = {}    # item index -> as-run id (set by the writer thread)
         self._done_items: set[int] = set()
         self._started_wall: datetime | None = None
+        self._journal_key: str | None = None      # this airing in the local journal (see journal)
 
     # --- control from other threads ---------------------------------------------------------
     def interrupt(self, reason: str) -> None:
@@ -216,7 +152,13 @@ class Playback:
         scheduled = self.cue.scheduled_at if not self.cue.start_ms else None
         if scheduled is not None:
             clock.wait_until(scheduled - ROW_BEFORE_START, self._stop)
+        journal = self.env.journal
+        key = self._journal_key = journal.begin(
+            self.cue.facts(), [self.cue.item_facts(i, 0) for i in self.cue.items
+                               if i.offset_ms >= self.cue.start_ms],
+            [o.name for o in self.outputs], clock.now())
         opened = self._write(self._open_row, "STARTED")
+        self.env.writer.call(lambda: opened.ok and journal.done(key), "journal: STARTED row in")
         # The row is wanted before audio, but audio never waits for the database past its instant.
         row_deadline = (clock.monotonic_at(scheduled) if scheduled is not None
                         else clock.monotonic() + ROW_BEFORE_START.total_seconds())
@@ -240,6 +182,7 @@ class Playback:
             late = (self._started_wall - scheduled).total_seconds() * 1000
             log.info("%s %s started %.1f ms late", self.cue.slot_name, self.cue.air_date, late)
         started_wall = self._started_wall
+        journal.update(key, 0, started_wall, started_at=started_wall)  # no-op once the row is in
         self._write(lambda s: self.row_id and asrun.mark_started(s, self.row_id, started_wall),
                     "start time")
         last_progress = clock.monotonic()
@@ -249,6 +192,7 @@ class Playback:
             if clock.monotonic() - last_progress >= PROGRESS_SECONDS:
                 last_progress = clock.monotonic()
                 played, at = pump.played_ms(), clock.now()
+                journal.update(key, played, at)
                 self._write(lambda s: self.row_id and asrun.progress(s, self.row_id, played, at),
                             "progress", key=("progress", id(self)))
         return True
@@ -360,7 +304,10 @@ class Playback:
                                 outputs=ok, error=error)
             return self.row_id
 
-        self.written = self._write(close, f"{status.value} row")
+        self.written = written = self._write(close, f"{status.value} row")
+        if self._journal_key is not None:
+            key, journal = self._journal_key, self.env.journal
+            self.env.writer.call(lambda: written.ok and journal.done(key), "journal: row closed")
         log.info("%s %s %s, %.1f s aired on %s%s", self.cue.trigger.value,
                  self.cue.slot_name or self.cue.title, status.value, played / 1000,
                  ",".join(ok) or "nothing", f" ({error[:200]})" if error else "")
@@ -386,8 +333,3 @@ class Playback:
                     reason)
         self.outcome = Outcome(AsRunStatus.FAILED, self.row_id, self.cue.start_ms, 0, reason)
         return self.outcome
-
-
-def resumed(cue: Cue, start_ms: int) -> Cue:
-    """The same programme again from an item's start, as soon as possible."""
-    return replace(cue, start_ms=start_ms, aircheck_name=f"{cue.aircheck_name}-resume")

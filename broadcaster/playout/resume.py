@@ -15,7 +15,8 @@ from broadcaster.db.models import AsRunStatus, DayPlan, Trigger
 from broadcaster.planning.airable import airable_plan
 from broadcaster.playout import asrun
 from broadcaster.playout.cues import slot_cue
-from broadcaster.playout.playback import Cue, Playback, resume_point, resumed
+from broadcaster.playout.cues import Cue, resume_point, resumed
+from broadcaster.playout.playback import Playback
 from broadcaster.playout.reconcile import counts_as_handled, find_instance, local_days
 from broadcaster.schedule import expand_day
 from broadcaster.station.setup import station_schedule

@@ -9,7 +9,8 @@ from broadcaster.db.models import AsRun, AsRunStatus, DayPlan, Trigger
 from broadcaster.playout.cues import slot_cue
 from broadcaster.playout.daemon import STOP_REASON
 from broadcaster.playout.manual import EMERGENCY_REASON
-from broadcaster.playout.playback import Playback, resumed
+from broadcaster.playout.cues import resumed
+from broadcaster.playout.playback import Playback
 from broadcaster.playout.reconcile import counts_as_handled, find_instance
 from broadcaster.playout.asrun import CRASH_REASON
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from broadcaster.db.models import AsRun, AsRunStatus, Trigger
 from broadcaster.playout.asrun import render, text_line
-from broadcaster.playout.playback import ItemCue, resume_point
+from broadcaster.playout.cues import ItemCue, resume_point
 from broadcaster.playout.reconcile import TOO_LATE, UNAPPROVED, SlotCase, decide, job_id
 from broadcaster.schedule import SlotInstance, SlotSpec
 

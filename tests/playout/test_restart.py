@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -66,6 +70,54 @@ def test_killed_mid_programme_is_closed_interrupted_and_never_replayed_blindly(p
         assert resumed.offset_ms == expected and resumed.status is AsRunStatus.PLAYED
         assert abs(resumed.played_ms - (7000 - expected)) < 150
         assert len(plant.rows(kind="slot", slot_name="dien")) == 2  # nothing replayed from the top
+    finally:
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(30) == 0
+        log.close()
+
+
+def journal_played(home) -> int:
+    """How far the local journal says the airing got (0 when there is no entry)."""
+    played = 0
+    for path in (home / "playout" / "journal").glob("*.json"):
+        try:
+            played = max(played, json.loads(path.read_text(encoding="utf-8"))["played_ms"])
+        except (OSError, ValueError):
+            pass  # being replaced right now
+    return played
+
+
+def test_killed_while_the_database_refused_writes_the_airing_is_logged_from_the_journal(plant, tmp_path):
+    plant.configure('[playout]\nresume = "resume-item"\nreconcile_seconds = 2')
+    air_date, starts = plant.slot("khoa", 8, length=120, grace=60)
+    plant.plan("khoa", air_date, seconds=7)  # items at 0.5 s and 3.5 s, 3 s each
+    log = open(tmp_path / "daemon.log", "wb")
+    first = start_daemon(plant.home, log)
+    locker = sqlite3.connect(str(plant.home / "station.db"), isolation_level=None, timeout=30)
+    try:
+        time.sleep(max(0.0, (starts - timedelta(seconds=2) - datetime.now(timezone.utc)).total_seconds()))
+        locker.execute("BEGIN IMMEDIATE")  # from before the STARTED row is due
+        plant.wait_for(lambda: journal_played(plant.home) >= 1500, 30, "audio under way, journaled")
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(10)
+    finally:
+        locker.execute("COMMIT") if locker.in_transaction else None
+        locker.close()
+    assert plant.rows(kind="slot", slot_name="khoa") == []  # the database never got the row
+    second = start_daemon(plant.home, log)
+    try:
+        cut = plant.wait_for(lambda: [r for r in plant.rows(kind="slot", slot_name="khoa") if r.ended_at],
+                             20, "the journaled airing logged")[0]
+        assert cut.status is AsRunStatus.INTERRUPTED and "đột ngột" in cut.error
+        assert 1500 <= cut.played_ms < 7000 and cut.started_at is not None
+        assert abs((cut.started_at - starts).total_seconds()) < 2
+        items = plant.rows(kind="item", parent_id=cut.id)
+        assert items and items[0].offset_ms == 500
+        resumed = plant.wait_for(lambda: [r for r in plant.rows(kind="slot", slot_name="khoa")
+                                          if r.id != cut.id and r.ended_at], 25, "the resumed slot")[0]
+        assert resumed.offset_ms in (500, 3500) and resumed.status is AsRunStatus.PLAYED
+        assert len(plant.rows(kind="slot", slot_name="khoa")) == 2  # not aired again from the top
+        assert not list((plant.home / "playout" / "journal").glob("*.json"))
     finally:
         second.send_signal(signal.SIGTERM)
         assert second.wait(30) == 0
