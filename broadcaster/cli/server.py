@@ -9,6 +9,7 @@ import sys
 import click
 
 from broadcaster.cli.context import StationContext
+from broadcaster.playout.lock import StationLock
 from broadcaster.supervise import Child, supervise
 
 pass_station = click.make_pass_decorator(StationContext)
@@ -55,6 +56,11 @@ def run(station_ctx: StationContext) -> None:
     settings = station_ctx.settings
     with station_ctx.session() as session:
         station_ctx.station(session)
+    lock = StationLock(settings.home)  # a second `run` would restart a refused playout for ever
+    try:
+        lock.acquire()
+    finally:
+        lock.release()
     base = [sys.executable, "-m", "broadcaster", "--home", str(settings.home)]
     children = [Child("web", base + ["serve"]), Child("playout", base + ["playout"]),
                 Child("prepare", base + ["prepare", "--every-day"])]
