@@ -1,8 +1,9 @@
 """One airing: prepare the audio, log STARTED, start at the instant, follow the items, log the end.
 
-A `Cue` (cues.py) says what to air and how to log it; a `Playback` airs one cue once. The daemon decides
-when a playback may take the air (see air.Air); the playback itself never decides policy. Its
-as-run writes go through the daemon's writer (dbwrite), never straight to the database.
+A `Cue` (cues.py) says what to air and how to log it; a `Playback` airs one cue once. The daemon
+decides when a playback may take the air (see air.Air); the playback itself never decides policy.
+Its as-run writes go through the daemon's writer (dbwrite), never straight to the database, and
+the airing is kept in the local journal (journal.py) until its row is in.
 """
 
 from __future__ import annotations
