@@ -46,7 +46,7 @@ class Pruned:
     def summary(self) -> str:
         if not self.folders:
             return "Không có tệp âm thanh nào quá thời hạn lưu trữ."
-        return (f"Đã xoá {self.files} tệp âm thanh quá thời hạn lưu trữ "
+        return (f"Đã xóa {self.files} tệp âm thanh quá thời hạn lưu trữ "
                 f"({self.bytes / 1_000_000:.1f} MB, {len(self.folders)} thư mục ngày).")
 
 

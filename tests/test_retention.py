@@ -38,7 +38,7 @@ def test_prune_deletes_old_date_folders_only_and_reports_what_it_freed(tmp_path)
 
     done = prune(tmp_path, TODAY, 30, 180)
     assert (done.files, done.bytes) == (3, 1800)
-    assert "Đã xoá 3 tệp âm thanh" in done.summary()
+    assert "Đã xóa 3 tệp âm thanh" in done.summary()
     assert not old_programme.parent.exists() and not old_aircheck.parent.exists()
     assert kept_programme.exists() and kept_aircheck.exists() and stranger.exists() and clip.exists()
     assert prune(tmp_path, TODAY, 30, 180).summary() == "Không có tệp âm thanh nào quá thời hạn lưu trữ."
@@ -63,10 +63,10 @@ def test_prune_command_uses_the_settings(invoke, station_home):
         handle.write("\n[storage]\nprogramme_keep_days = 0\n")
     preview = invoke("prune", "--dry-run")
     assert preview.exit_code == 0, preview.output
-    assert "sẽ xoá aircheck/2000-01-01" in preview.output and "programmes" not in preview.output
-    assert "Sẽ xoá 1 tệp (2.0 MB)." in preview.output
+    assert "sẽ xóa aircheck/2000-01-01" in preview.output and "programmes" not in preview.output
+    assert "Sẽ xóa 1 tệp (2.0 MB)." in preview.output
     result = invoke("prune")
     assert result.exit_code == 0, result.output
-    assert "Đã xoá 1 tệp âm thanh quá thời hạn lưu trữ (2.0 MB, 1 thư mục ngày)." in result.output
+    assert "Đã xóa 1 tệp âm thanh quá thời hạn lưu trữ (2.0 MB, 1 thư mục ngày)." in result.output
     assert not (station_home / "aircheck/2000-01-01").exists()
     assert (station_home / "programmes/2000-01-01/sang-x.mp3").exists()

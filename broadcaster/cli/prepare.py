@@ -159,20 +159,20 @@ def prune_expired(station_ctx: StationContext, dry_run: bool = False):
 
 
 @click.command()
-@click.option("--dry-run", is_flag=True, help="Chỉ liệt kê, không xoá.")
+@click.option("--dry-run", is_flag=True, help="Chỉ liệt kê, không xóa.")
 @pass_station
 def prune(station_ctx: StationContext, dry_run: bool) -> None:
-    """Xoá chương trình buổi phát và bản ghi phát sóng đã quá thời hạn lưu trữ.
+    """Xóa chương trình buổi phát và bản ghi phát sóng đã quá thời hạn lưu trữ.
 
     Thời hạn: storage.programme_keep_days và storage.aircheck_keep_days (số ngày sau ngày phát).
-    Nhật ký phát sóng và kế hoạch trong cơ sở dữ liệu không bao giờ bị xoá. `prepare --every-day`
+    Nhật ký phát sóng và kế hoạch trong cơ sở dữ liệu không bao giờ bị xóa. `prepare --every-day`
     (chạy trong `broadcaster run`) làm việc này mỗi ngày.
     """
     result = prune_expired(station_ctx, dry_run)
     if dry_run:
         for folder in result.folders:
-            click.echo(f"  sẽ xoá {folder}")
-        click.echo(f"Sẽ xoá {result.files} tệp ({result.bytes / 1_000_000:.1f} MB)." if result.folders
+            click.echo(f"  sẽ xóa {folder}")
+        click.echo(f"Sẽ xóa {result.files} tệp ({result.bytes / 1_000_000:.1f} MB)." if result.folders
                    else "Không có tệp âm thanh nào quá thời hạn lưu trữ.")
         return
     click.echo(result.summary())

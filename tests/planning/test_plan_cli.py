@@ -164,7 +164,7 @@ def test_prepare_builds_a_day_and_the_daily_job_prepares_today_catches_up_and_pr
     assert output.count("Đã chuẩn bị ngày") == 2
     # the planted air-check and the two programmes of 02/03/2024 are past their keeping time
     assert not expired.exists() and not (home / "programmes" / "2024-03-02").exists()
-    assert "Đã xoá 3 tệp âm thanh quá thời hạn lưu trữ" in output, output
+    assert "Đã xóa 3 tệp âm thanh quá thời hạn lưu trữ" in output, output
 
 
 def test_a_bad_prepare_time_is_one_clear_line(invoke, day_station):

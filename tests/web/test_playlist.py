@@ -114,7 +114,7 @@ def test_an_expired_programme_file_is_said_not_offered(world, post, login, clien
     (plan_id, _, _, _, programme), = plans(world, day)
     (world.ctx.settings.home / programme).unlink()  # as `broadcaster prune` does, once old enough
     page = html.unescape(client.get(f"/ke-hoach?ngay={day.isoformat()}").get_data(as_text=True))
-    assert "Tệp âm thanh của buổi này đã được xoá theo thời hạn lưu trữ" in page
+    assert "Tệp âm thanh của buổi này đã được xóa theo thời hạn lưu trữ" in page
     assert f"/am-thanh/chuong-trinh/{plan_id}" not in page
     assert client.get(f"/am-thanh/chuong-trinh/{plan_id}").status_code == 404
 
