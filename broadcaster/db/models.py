@@ -284,6 +284,8 @@ class AsRun(Base):
     operator: Mapped[str] = mapped_column(String(64), default="")
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # The airing's key in the playout daemon's local journal (slot rows): recovery finds it by this.
+    journal_key: Mapped[Optional[str]] = mapped_column(String(64), index=True)
 
 
 class AuditEvent(Base):

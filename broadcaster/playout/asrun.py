@@ -57,10 +57,10 @@ def _row(station_id: int, facts: RowFacts, **values) -> AsRun:
 
 def open_row(session: Session, station_id: int, facts: RowFacts, *,
              started_at: datetime | None = None, outputs: Sequence[str] = (),
-             track_progress: bool = False) -> int:
+             track_progress: bool = False, journal_key: str | None = None) -> int:
     """Insert a STARTED row (and its progress marker); return its id. The caller commits."""
     row = _row(station_id, facts, status=AsRunStatus.STARTED, started_at=started_at,
-               outputs=list(outputs))
+               outputs=list(outputs), journal_key=journal_key)
     session.add(row)
     session.flush()
     if track_progress:
@@ -71,10 +71,10 @@ def open_row(session: Session, station_id: int, facts: RowFacts, *,
 
 def closed_row(session: Session, station_id: int, facts: RowFacts, status: AsRunStatus, *,
                started_at: datetime | None, ended_at: datetime, played_ms: int | None,
-               outputs: Sequence[str] = (), error: str = "") -> int:
+               outputs: Sequence[str] = (), error: str = "", journal_key: str | None = None) -> int:
     """Insert a row that is already closed: a miss, a failure, or an item logged after it aired."""
     row = _row(station_id, facts, status=status, started_at=started_at, ended_at=ended_at,
-               played_ms=played_ms, outputs=list(outputs), error=error)
+               played_ms=played_ms, outputs=list(outputs), error=error, journal_key=journal_key)
     session.add(row)
     session.flush()
     return row.id

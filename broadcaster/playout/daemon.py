@@ -135,9 +135,7 @@ class Daemon:
                            if others else "Không còn ngõ ra nào khác: các buổi phát sẽ bị ghi lỗi."))
                 self.notes.append(note)
                 self.echo(note)
-        with self.ctx.session() as session:  # airings whose rows never reached the database
-            recovered = self.journal.recover(session, self.station_id)
-        self.journal.forget(recovered)
+        self.journal.recover(self.ctx.session, self.station_id)  # as-run the database never got
         with self.ctx.session() as session:
             crashed = asrun.close_crashed_rows(session, self.station_id, now)
             abandoned = requests.close_abandoned(session, self.station_id, now)

@@ -1,13 +1,17 @@
-"""A local journal of airings whose as-run row the database has not taken yet.
+"""A local journal of airings, kept until the database has their final as-run rows.
 
-The daemon never waits for the database to air (see dbwrite). If the database refuses writes from
-before a slot starts and the daemon is then killed, the slot's STARTED row was never written: the
-log would lose an airing, and a restart inside the grace window would air the slot again from the
-top. So each airing is first written here, one small JSON file per airing (written to a temporary
-file, synced, renamed), kept up to date with how far the audio got while its row is missing, and
-deleted once a row for the airing is in the database. At start, before closing crashed rows, the
-daemon writes the rows of whatever is left here; from there the usual crash handling (INTERRUPTED
-with the played time, then `playout.resume`) applies.
+The daemon never waits for the database to air (see dbwrite). If the database refuses writes and
+the daemon is then killed, queued as-run writes die with it: an airing could vanish from the log,
+or a slot come back as never aired and be aired again from the top. So each airing is also written
+here: one small JSON file (written to a temporary file, synced, renamed) from T-1 s, kept up to
+date with the start and the played time while the database is not taking writes, given the
+outcome (status, error, end) when the airing ends, and deleted once the row that closes it is in.
+
+At start, before closing crashed rows, the daemon applies what is left here. Entries are matched
+to rows by `as_run.journal_key`: a missing row is written (closed with the outcome when it is
+known, else open with its progress, so that the usual crash handling closes it INTERRUPTED and
+applies `playout.resume`); an open row gets its start, progress, outcome and missing items. Entries
+are applied in the order the airings began, each in its own transaction.
 """
 
 from __future__ import annotations
@@ -17,11 +21,14 @@ import logging
 import os
 import threading
 import uuid
+from contextlib import AbstractContextManager
 from dataclasses import asdict, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from broadcaster.db.models import AsRun, AsRunStatus, Trigger
@@ -50,7 +57,7 @@ def _when(text: str | None) -> datetime | None:
 
 
 class Journal:
-    """One folder of pending airings; safe to use from the audio and the writer threads."""
+    """One folder of airings in progress; safe to use from the audio and the writer threads."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -59,18 +66,18 @@ class Journal:
 
     def begin(self, slot: asrun.RowFacts, items: list[asrun.RowFacts], outputs: list[str],
               now: datetime) -> str:
-        """Record an airing about to start; return its key."""
-        key = uuid.uuid4().hex
+        """Record an airing about to start; return its key (sorts in the order airings began)."""
+        key = f"{now:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:12]}"
         entry = {"begun_at": now.isoformat(), "slot": _facts_to_json(slot),
                  "items": [_facts_to_json(i) for i in items], "outputs": outputs,
-                 "started_at": None, "played_ms": 0, "updated_at": now.isoformat()}
+                 "started_at": None, "played_ms": 0, "updated_at": now.isoformat(), "outcome": None}
         with self._lock:
             self._entries[key] = entry
             self._save(key, entry)
         return key
 
     def update(self, key: str, played_ms: int, at: datetime, started_at: datetime | None = None) -> None:
-        """Note how far the audio got (only while the airing has no row yet)."""
+        """Note when the audio started and how far it got."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -80,8 +87,20 @@ class Journal:
             entry["played_ms"], entry["updated_at"] = played_ms, at.isoformat()
             self._save(key, entry)
 
+    def finish(self, key: str, status: AsRunStatus, item_status: AsRunStatus, error: str,
+               played_ms: int, ended_at: datetime, outputs: list[str]) -> None:
+        """Note how the airing ended (what its closing row will say)."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return
+            entry["played_ms"], entry["updated_at"] = played_ms, ended_at.isoformat()
+            entry["outcome"] = {"status": status.value, "item_status": item_status.value,
+                                "error": error, "ended_at": ended_at.isoformat(), "outputs": outputs}
+            self._save(key, entry)
+
     def done(self, key: str) -> None:
-        """The airing's row is in the database: forget it."""
+        """The row that closes the airing is in the database: forget it."""
         with self._lock:
             if self._entries.pop(key, None) is not None:
                 (self.folder / f"{key}.json").unlink(missing_ok=True)
@@ -99,66 +118,98 @@ class Journal:
             log.error("could not write the playout journal %s: %s", key, exc)
 
     # --- at start ---------------------------------------------------------------------------
-    def recover(self, session: Session, station_id: int) -> list[Path]:
-        """Write the rows of the airings left here by a run that died; return the files done with.
+    def recover(self, sessions: Callable[[], AbstractContextManager[Session]], station_id: int) -> int:
+        """Apply the entries a previous run left, oldest airing first; return how many.
 
-        The slot row is written open, with its progress, so that closing crashed rows gives it
-        INTERRUPTED and the played time; items that aired whole are written PLAYED, the one cut
-        is written open likewise. An airing whose row did reach the database is skipped.
+        A database that refuses writes stops the start (the entries stay for the next try); an
+        entry the database rejects for any other reason is set aside as .bad, like an unreadable one.
         """
-        done = []
+        applied = 0
         for path in sorted(self.folder.glob("*.json")):
             try:
                 entry = json.loads(path.read_text(encoding="utf-8"))
-                slot = _facts_from_json(entry["slot"])
-                items = [_facts_from_json(i) for i in entry["items"]]
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                log.error("unreadable playout journal %s (%s): set aside", path.name, exc)
+                with sessions() as session:
+                    _apply(session, station_id, path.stem, entry)
+            except OperationalError:
+                raise
+            except (OSError, ValueError, KeyError, TypeError, SQLAlchemyError) as exc:
+                log.error("playout journal %s cannot be applied (%s): set aside", path.name, exc)
                 path.replace(path.with_suffix(".bad"))
                 continue
-            begun_at = _when(entry["begun_at"])
-            if not _has_row(session, station_id, slot, begun_at):
-                _write_rows(session, station_id, slot, items, entry)
-                log.warning("as-run of %s %s %s written from the local journal: the database "
-                            "refused it before the previous run stopped", slot.trigger.value,
-                            slot.slot_name or slot.title, slot.air_date)
-            done.append(path)
-        return done
-
-    def forget(self, paths: list[Path]) -> None:
-        """Delete recovered files (after their rows are committed)."""
-        for path in paths:
             path.unlink(missing_ok=True)
+            applied += 1
+        return applied
 
 
-def _has_row(session: Session, station_id: int, slot: asrun.RowFacts, begun_at: datetime) -> bool:
-    scheduled = (AsRun.scheduled_at == slot.scheduled_at if slot.scheduled_at
-                 else AsRun.scheduled_at.is_(None))
-    return session.scalar(select(AsRun.id).where(
-        AsRun.station_id == station_id, AsRun.kind == "slot", AsRun.trigger == slot.trigger,
-        AsRun.air_date == slot.air_date, AsRun.slot_name == slot.slot_name, AsRun.title == slot.title,
-        scheduled, AsRun.created_at >= begun_at - timedelta(seconds=5)).limit(1)) is not None
-
-
-def _write_rows(session: Session, station_id: int, slot: asrun.RowFacts, items: list[asrun.RowFacts],
-                entry: dict) -> None:
+def _apply(session: Session, station_id: int, key: str, entry: dict) -> None:
+    slot = _facts_from_json(entry["slot"])
+    items = [_facts_from_json(i) for i in entry["items"]]
     started_at, played = _when(entry["started_at"]), int(entry["played_ms"])
-    row_id = asrun.open_row(session, station_id, slot, started_at=started_at,
-                            outputs=entry["outputs"], track_progress=True)
-    marker = session.get(PlayoutProgress, row_id)
-    marker.played_ms, marker.started_at, marker.updated_at = played, started_at, _when(entry["updated_at"])
-    if started_at is None:
-        return
-    position = (slot.offset_ms or 0) + played
+    outcome = entry["outcome"]
+    row = session.scalar(select(AsRun).where(AsRun.station_id == station_id,
+                                             AsRun.journal_key == key))
+    if row is not None and row.ended_at is not None:
+        return  # the closing row got in before the previous run stopped
+    if row is None:
+        if outcome:
+            row_id = asrun.closed_row(session, station_id, slot, AsRunStatus(outcome["status"]),
+                                      started_at=started_at, ended_at=_when(outcome["ended_at"]),
+                                      played_ms=played, outputs=outcome["outputs"],
+                                      error=outcome["error"], journal_key=key)
+        else:
+            row_id = asrun.open_row(session, station_id, slot, started_at=started_at,
+                                    outputs=entry["outputs"], track_progress=True, journal_key=key)
+            marker = session.get(PlayoutProgress, row_id)
+            marker.played_ms, marker.started_at = played, started_at
+            marker.updated_at = _when(entry["updated_at"])
+    else:
+        row_id = row.id
+        if started_at is not None and row.started_at is None:
+            asrun.mark_started(session, row_id, started_at)
+        marker = session.get(PlayoutProgress, row_id)
+        if marker is not None and played > (marker.played_ms or 0):
+            asrun.progress(session, row_id, played, _when(entry["updated_at"]))
+        if outcome:
+            asrun.close_row(session, row_id, AsRunStatus(outcome["status"]),
+                            ended_at=_when(outcome["ended_at"]), played_ms=played,
+                            outputs=outcome["outputs"], error=outcome["error"])
+    if started_at is not None:
+        final = AsRunStatus(outcome["item_status"]) if outcome else None
+        _apply_items(session, station_id, row_id, slot, items, started_at, played, final,
+                     (outcome or entry)["outputs"])
+    log.warning("as-run of %s %s %s completed from the local journal: the database did not take "
+                "it before the previous run stopped", slot.trigger.value, slot.slot_name or slot.title,
+                slot.air_date)
+
+
+def _apply_items(session: Session, station_id: int, parent_id: int, slot: asrun.RowFacts,
+                 items: list[asrun.RowFacts], started_at: datetime, played: int,
+                 final: AsRunStatus | None, outputs: list[str]) -> None:
+    """Write or close the item rows up to where the audio got.
+
+    An item that aired whole is PLAYED; the one cut is closed with the outcome's item status, or
+    left open (closing crashed rows then gives it its share) when the outcome is unknown.
+    """
+    existing = {r.offset_ms: r for r in session.scalars(select(AsRun).where(AsRun.parent_id == parent_id))}
+    start_ms = slot.offset_ms or 0
+    position = start_ms + played
     for item in items:
         offset, duration = item.offset_ms or 0, item.duration_ms or 0
-        if offset > position:
+        if offset > position or (offset == position and final is not None):
             continue
-        item = replace(item, parent_id=row_id)
-        item_start = started_at + timedelta(milliseconds=offset - (slot.offset_ms or 0))
-        if offset + duration <= position:
-            asrun.closed_row(session, station_id, item, AsRunStatus.PLAYED, started_at=item_start,
-                             ended_at=item_start + timedelta(milliseconds=duration),
-                             played_ms=duration, outputs=entry["outputs"])
+        whole = offset + duration <= position
+        status = AsRunStatus.PLAYED if whole else final
+        item_start = started_at + timedelta(milliseconds=offset - start_ms)
+        aired = min(duration, position - offset)
+        ended_at = item_start + timedelta(milliseconds=aired)
+        row = existing.get(offset)
+        if row is not None:
+            if row.ended_at is None and status is not None:
+                asrun.close_row(session, row.id, status, ended_at=ended_at, played_ms=aired,
+                                outputs=outputs)
+        elif status is not None:
+            asrun.closed_row(session, station_id, replace(item, parent_id=parent_id), status,
+                             started_at=item_start, ended_at=ended_at, played_ms=aired,
+                             outputs=outputs)
         else:
-            asrun.open_row(session, station_id, item, started_at=item_start)
+            asrun.open_row(session, station_id, replace(item, parent_id=parent_id), started_at=item_start)

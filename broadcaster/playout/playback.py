@@ -3,7 +3,7 @@
 A `Cue` (cues.py) says what to air and how to log it; a `Playback` airs one cue once. The daemon
 decides when a playback may take the air (see air.Air); the playback itself never decides policy.
 Its as-run writes go through the daemon's writer (dbwrite), never straight to the database, and
-the airing is kept in the local journal (journal.py) until its row is in.
+the airing is kept in the local journal (journal.py) until the row that closes it is in.
 """
 
 from __future__ import annotations
@@ -159,7 +159,6 @@ class Playback:
                                if i.offset_ms >= self.cue.start_ms],
             [o.name for o in self.outputs], clock.now())
         opened = self._write(self._open_row, "STARTED")
-        self.env.writer.call(lambda: opened.ok and journal.done(key), "journal: STARTED row in")
         # The row is wanted before audio, but audio never waits for the database past its instant.
         row_deadline = (clock.monotonic_at(scheduled) if scheduled is not None
                         else clock.monotonic() + ROW_BEFORE_START.total_seconds())
@@ -183,7 +182,7 @@ class Playback:
             late = (self._started_wall - scheduled).total_seconds() * 1000
             log.info("%s %s started %.1f ms late", self.cue.slot_name, self.cue.air_date, late)
         started_wall = self._started_wall
-        journal.update(key, 0, started_wall, started_at=started_wall)  # no-op once the row is in
+        journal.update(key, 0, started_wall, started_at=started_wall)
         self._write(lambda s: self.row_id and asrun.mark_started(s, self.row_id, started_wall),
                     "start time")
         last_progress = clock.monotonic()
@@ -193,7 +192,8 @@ class Playback:
             if clock.monotonic() - last_progress >= PROGRESS_SECONDS:
                 last_progress = clock.monotonic()
                 played, at = pump.played_ms(), clock.now()
-                journal.update(key, played, at)
+                if self.env.writer.busy or not opened.ok:  # else the database has it
+                    journal.update(key, played, at)
                 self._write(lambda s: self.row_id and asrun.progress(s, self.row_id, played, at),
                             "progress", key=("progress", id(self)))
         return True
@@ -204,7 +204,8 @@ class Playback:
 
     def _open_row(self, session: Session) -> int:
         self.row_id = asrun.open_row(session, self.env.station_id, self.cue.facts(),
-                                     outputs=[o.name for o in self.outputs], track_progress=True)
+                                     outputs=[o.name for o in self.outputs], track_progress=True,
+                                     journal_key=self._journal_key)
         return self.row_id
 
     def _at(self, position_ms: int) -> datetime:
@@ -299,12 +300,16 @@ class Playback:
             if self.row_id is None:  # the STARTED row could not be written at all: write it whole
                 self.row_id = asrun.closed_row(session, station_id, facts, status,
                                                started_at=self._started_wall, ended_at=ended_at,
-                                               played_ms=played, outputs=ok, error=error)
+                                               played_ms=played, outputs=ok, error=error,
+                                               journal_key=self._journal_key)
             else:
                 asrun.close_row(session, self.row_id, status, ended_at=ended_at, played_ms=played,
                                 outputs=ok, error=error)
             return self.row_id
 
+        if self._journal_key is not None:
+            self.env.journal.finish(self._journal_key, status, item_status, error, played,
+                                    ended_at, ok)
         self.written = written = self._write(close, f"{status.value} row")
         if self._journal_key is not None:
             key, journal = self._journal_key, self.env.journal

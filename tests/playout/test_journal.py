@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import select
 
 from broadcaster.db.models import AsRun, AsRunStatus, Trigger
+from broadcaster.db.playout_models import PlayoutProgress
 from broadcaster.playout import asrun
 from broadcaster.playout.journal import Journal
 
@@ -26,24 +27,33 @@ def _rows(station_ctx, **where):
         return list(session.scalars(query))
 
 
-def _recover(station_ctx, journal):
+def _station_id(station_ctx) -> int:
     with station_ctx.session() as session:
-        station_id = station_ctx.station(session).id
-        done = journal.recover(session, station_id)
-    journal.forget(done)
-    with station_ctx.session() as session:
-        return asrun.close_crashed_rows(session, station_id, T0 + timedelta(minutes=1))
+        return station_ctx.station(session).id
 
 
-def test_an_airing_without_a_row_is_written_back_with_its_items(station_ctx, tmp_path):
-    journal = Journal(tmp_path / "journal")
+def _restart(station_ctx, folder):
+    """What the daemon does at start: the journal first, then closing crashed rows."""
+    Journal(folder).recover(station_ctx.session, _station_id(station_ctx))
+    with station_ctx.session() as session:
+        return asrun.close_crashed_rows(session, _station_id(station_ctx), T0 + timedelta(minutes=1))
+
+
+def _aired(folder, played_ms: int, started: bool = True) -> tuple[Journal, str]:
+    journal = Journal(folder)
     key = journal.begin(SLOT, ITEMS, ["aircheck"], T0 - timedelta(seconds=1))
-    journal.update(key, 0, T0, started_at=T0)
-    journal.update(key, 5000, T0 + timedelta(seconds=5))  # item 1 whole, item 2 cut, item 3 not yet
-    _recover(station_ctx, Journal(tmp_path / "journal"))  # a new process reads the folder
+    if started:
+        journal.update(key, 0, T0, started_at=T0)
+        journal.update(key, played_ms, T0 + timedelta(milliseconds=played_ms))
+    return journal, key
+
+
+def test_a_killed_airing_without_a_row_is_written_back_with_its_items(station_ctx, tmp_path):
+    _aired(tmp_path / "journal", 5000)  # item 1 whole, item 2 cut, item 3 not yet
+    _restart(station_ctx, tmp_path / "journal")
     [slot] = _rows(station_ctx, kind="slot")
     assert slot.status is AsRunStatus.INTERRUPTED and slot.played_ms == 5000 and slot.started_at == T0
-    assert slot.outputs == ["aircheck"] and slot.plan_version == 1
+    assert slot.outputs == ["aircheck"] and slot.plan_version == 1 and slot.journal_key
     items = _rows(station_ctx, kind="item")
     assert [(i.title, i.status, i.played_ms) for i in items] == [
         ("Tin 0", AsRunStatus.PLAYED, 3000), ("Tin 1", AsRunStatus.INTERRUPTED, 1500)]
@@ -51,13 +61,49 @@ def test_an_airing_without_a_row_is_written_back_with_its_items(station_ctx, tmp
     assert not list((tmp_path / "journal").glob("*.json"))
 
 
-def test_an_airing_whose_row_got_in_is_not_written_twice(station_ctx, tmp_path):
-    journal = Journal(tmp_path / "journal")
-    journal.begin(SLOT, ITEMS, ["aircheck"], datetime.now(timezone.utc))
-    with station_ctx.session() as session:  # the row landed, the process died before forgetting
-        asrun.open_row(session, station_ctx.station(session).id, SLOT, started_at=T0, track_progress=True)
-    _recover(station_ctx, Journal(tmp_path / "journal"))
-    assert len(_rows(station_ctx, kind="slot")) == 1
+def test_an_airing_that_ended_keeps_its_outcome(station_ctx, tmp_path):
+    journal, key = _aired(tmp_path / "journal", 9000)
+    journal.finish(key, AsRunStatus.PLAYED, AsRunStatus.PARTIAL, "", 9500,
+                   T0 + timedelta(milliseconds=9500), ["aircheck"])
+    _restart(station_ctx, tmp_path / "journal")
+    [slot] = _rows(station_ctx, kind="slot")
+    assert (slot.status, slot.played_ms, slot.error) == (AsRunStatus.PLAYED, 9500, "")
+    assert [i.status for i in _rows(station_ctx, kind="item")] == [AsRunStatus.PLAYED] * 3
+
+
+def test_an_open_row_gets_the_journal_progress_outcome_and_missing_items(station_ctx, tmp_path):
+    journal, key = _aired(tmp_path / "journal", 7000)
+    journal.finish(key, AsRunStatus.INTERRUPTED, AsRunStatus.INTERRUPTED, "khẩn cấp", 7000,
+                   T0 + timedelta(seconds=7), ["aircheck"])
+    with station_ctx.session() as session:  # only the STARTED row got in, at 0 ms
+        asrun.open_row(session, _station_id(station_ctx), SLOT, track_progress=True, journal_key=key)
+    _restart(station_ctx, tmp_path / "journal")
+    [slot] = _rows(station_ctx, kind="slot")
+    assert (slot.status, slot.played_ms, slot.error, slot.started_at) == (
+        AsRunStatus.INTERRUPTED, 7000, "khẩn cấp", T0)
+    assert [(i.status, i.played_ms) for i in _rows(station_ctx, kind="item")] == [
+        (AsRunStatus.PLAYED, 3000), (AsRunStatus.PLAYED, 3000), (AsRunStatus.INTERRUPTED, 500)]
+
+
+def test_an_airing_whose_closing_row_got_in_is_left_alone(station_ctx, tmp_path):
+    journal, key = _aired(tmp_path / "journal", 9000)
+    with station_ctx.session() as session:
+        asrun.closed_row(session, _station_id(station_ctx), SLOT, AsRunStatus.PLAYED, started_at=T0,
+                         ended_at=T0 + timedelta(seconds=9), played_ms=9000, journal_key=key)
+    _restart(station_ctx, tmp_path / "journal")
+    assert len(_rows(station_ctx, kind="slot")) == 1 and _rows(station_ctx, kind="item") == []
+
+
+def test_airings_are_written_back_in_the_order_they_began(station_ctx, tmp_path):
+    folder = tmp_path / "journal"
+    first = Journal(folder)
+    for n in range(8):
+        key = first.begin(SLOT, [], [], T0 + timedelta(seconds=n))
+        first.update(key, 1000, T0 + timedelta(seconds=n, milliseconds=1000),
+                     started_at=T0 + timedelta(seconds=n))
+    _restart(station_ctx, folder)
+    started = [r.started_at for r in _rows(station_ctx, kind="slot")]
+    assert started == sorted(started) and len(started) == 8
 
 
 def test_done_forgets_and_a_later_update_does_not_bring_it_back(tmp_path):
@@ -68,9 +114,24 @@ def test_done_forgets_and_a_later_update_does_not_bring_it_back(tmp_path):
     assert not list((tmp_path / "journal").glob("*"))
 
 
-def test_an_unreadable_entry_is_set_aside_not_fatal(station_ctx, tmp_path):
+def test_an_unreadable_or_rejected_entry_is_set_aside_not_fatal(station_ctx, tmp_path):
     folder = tmp_path / "journal"
     folder.mkdir()
-    (folder / "hong.json").write_text("{ nửa chừng", encoding="utf-8")
-    assert _recover(station_ctx, Journal(folder)) == []
-    assert (folder / "hong.bad").exists() and _rows(station_ctx) == []
+    (folder / "20261127T230000000000-hong.json").write_text("{ nửa chừng", encoding="utf-8")
+    journal, key = _aired(folder, 1000)
+    bad = folder / f"{key}.json"
+    bad.write_text(bad.read_text(encoding="utf-8").replace('"trigger": "schedule"', '"trigger": "?"'),
+                   encoding="utf-8")
+    _restart(station_ctx, folder)
+    assert sorted(p.suffix for p in folder.iterdir()) == [".bad", ".bad"]
+    assert _rows(station_ctx) == []
+
+
+def test_progress_markers_follow_the_journal(station_ctx, tmp_path):
+    journal, key = _aired(tmp_path / "journal", 4000)
+    with station_ctx.session() as session:
+        row_id = asrun.open_row(session, _station_id(station_ctx), SLOT, started_at=T0,
+                                track_progress=True, journal_key=key)
+    Journal(tmp_path / "journal").recover(station_ctx.session, _station_id(station_ctx))
+    with station_ctx.session() as session:
+        assert session.get(PlayoutProgress, row_id).played_ms == 4000
