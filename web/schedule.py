@@ -15,7 +15,7 @@ from broadcaster import audit
 from broadcaster.db.models import Role, SlotTemplate
 from broadcaster.errors import ConfigError
 from broadcaster.schedule import WEEKDAYS, check_schedule
-from broadcaster.station.setup import apply_schedule
+from broadcaster.station.setup import apply_schedule, schedule_state, station_schedule
 from web import db
 from web.auth import db_user, role_required
 from web.forms import ActionForm
@@ -28,12 +28,6 @@ def _slots() -> list[SlotTemplate]:
     return list(db.session().scalars(select(SlotTemplate).where(
         SlotTemplate.station_id == db.station().id).order_by(SlotTemplate.active.desc(),
                                                              SlotTemplate.start_time)))
-
-
-def _state(slots: list[SlotTemplate]) -> list[dict]:
-    return [{"name": s.name, "title": s.title, "start": s.start_time.strftime("%H:%M:%S"),
-             "length_seconds": s.length_seconds, "grace_seconds": s.grace_seconds,
-             "weekdays": list(s.weekdays)} for s in slots if s.active]
 
 
 def _whole_minutes(text: str, label: str, row: int) -> int:
@@ -86,7 +80,7 @@ def save():
     if not ActionForm().validate_on_submit():
         abort(400)
     session, station = db.session(), db.station()
-    before = _state(_slots())
+    before = schedule_state(station_schedule(session, station))
     try:
         schedule = check_schedule(read_form(request.form, station.timezone))
     except ConfigError as exc:
@@ -94,7 +88,7 @@ def save():
         return render_template("admin/schedule.html", slots=_slots(), new_rows=NEW_ROWS,
                                weekdays=WEEKDAYS, posted=request.form), 400
     apply_schedule(session, station, schedule)
-    after = _state(_slots())
+    after = schedule_state(station_schedule(session, station))
     if after == before:
         flash("Lịch phát không thay đổi.", "info")
         return redirect(url_for("schedule.index"))

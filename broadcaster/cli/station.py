@@ -13,11 +13,13 @@ from sqlalchemy import select
 
 from broadcaster.bulletins.importer import ImportReport, import_paths
 from broadcaster.cli.context import StationContext
-from broadcaster.db.models import Role, User, UserRole
+from broadcaster import audit
+from broadcaster.db.models import Role, SlotTemplate, User, UserRole
 from broadcaster.resources import data_dir
 from broadcaster.schedule import load_schedule
 from broadcaster.settings import CONFIG_FILE, SETTINGS
-from broadcaster.station.setup import DEMO_IDENTITY, StationIdentity, apply_schedule, ensure_station
+from broadcaster.station.setup import (DEMO_IDENTITY, StationIdentity, apply_schedule, ensure_station,
+                                       schedule_state, station_schedule)
 from broadcaster.station.users import add_user, generate_password
 
 pass_station = click.make_pass_decorator(StationContext)
@@ -64,7 +66,8 @@ def _print_import(report: ImportReport) -> None:
 @click.command()
 @click.option("--demo", is_flag=True, help="Nhập các bản tin mẫu trong scripts_vi/, có hiệu lực từ hôm nay.")
 @click.option("--schedule", "schedule_file", type=click.Path(dir_okay=False),
-              help="Tệp lịch phát TOML (mặc định: schedules/default.toml).")
+              help="Tệp lịch phát TOML. Đài mới: mặc định schedules/default.toml. Đài đã có lịch "
+                   "phát: chỉ áp dụng khi có tùy chọn này (lịch sửa trên trang web được giữ).")
 @click.option("--commune", default=DEMO_IDENTITY.commune, show_default=True, help="Tên xã.")
 @click.option("--district", default=DEMO_IDENTITY.district, show_default=True, help="Tên huyện.")
 @click.option("--province", default=DEMO_IDENTITY.province, show_default=True, help="Tên tỉnh.")
@@ -82,7 +85,18 @@ def init(station_ctx: StationContext, demo: bool, schedule_file: str | None, com
     with station_ctx.session() as session:
         station = ensure_station(session, settings["station"],
                                  StationIdentity(commune, district, province), schedule.timezone)
-        apply_schedule(session, station, schedule)
+        has_slots = session.scalar(select(SlotTemplate.id).where(
+            SlotTemplate.station_id == station.id).limit(1)) is not None
+        # The database is the truth once the station has slots (the web's Lịch phát edits them):
+        # a file is applied to an existing station only when given with --schedule.
+        if schedule_file or not has_slots:
+            before = schedule_state(station_schedule(session, station))
+            apply_schedule(session, station, schedule)
+            if has_slots and schedule_state(schedule) != before:
+                audit.record(session, station.id, "init --schedule", "schedule.change", "station",
+                             station.id, before={"slots": before},
+                             after={"slots": schedule_state(schedule)}, comment=str(schedule_file))
+        schedule = station_schedule(session, station)
         has_admin = session.scalar(select(User.id).join(UserRole).where(
             User.station_id == station.id, UserRole.role == Role.ADMIN).limit(1))
         if has_admin is None:

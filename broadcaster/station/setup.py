@@ -82,6 +82,13 @@ def apply_schedule(session: Session, station: Station, schedule: Schedule) -> No
     session.flush()
 
 
+def schedule_state(schedule: Schedule) -> list[dict]:
+    """The schedule's slots as plain data, for the audit trail."""
+    return [{"name": s.name, "title": s.title, "start": s.start.strftime("%H:%M:%S"),
+             "length_seconds": s.length_seconds, "grace_seconds": s.grace_seconds,
+             "weekdays": list(s.weekdays)} for s in schedule.slots]
+
+
 def station_schedule(session: Session, station: Station) -> Schedule:
     """The station's active slots as a Schedule (the database is the truth after init)."""
     templates = session.scalars(select(SlotTemplate).where(SlotTemplate.station_id == station.id,

@@ -1,11 +1,12 @@
 import re
 import subprocess
 import sys
+from datetime import time
 
 from sqlalchemy import select
 
 from broadcaster.cli.context import StationContext
-from broadcaster.db.models import Bulletin, Role, SlotTemplate, User
+from broadcaster.db.models import AuditEvent, Bulletin, Role, SlotTemplate, User
 from broadcaster.station.users import check_password
 
 PASSWORD = re.compile(r"Mật khẩu \(chỉ in một lần, hãy ghi lại\): (\S+)")
@@ -49,6 +50,27 @@ def test_init_with_another_schedule_and_a_bad_one(invoke, home, tmp_path):
     assert bad.returncode == 1
     assert bad.stderr.strip().splitlines() == [
         f"Lỗi: {other}, dòng 5: giờ bắt đầu '11h30' không hợp lệ (dạng \"06:00\" hoặc \"06:00:30\")."]
+
+
+def test_running_init_again_keeps_the_schedule_edited_since_and_schedule_applies_with_audit(
+        invoke, station_home, tmp_path):
+    with StationContext(str(station_home)).session() as session:  # as the web's Lịch phát does
+        session.scalar(select(SlotTemplate).where(SlotTemplate.name == "sang")).start_time = time(5, 30)
+    again = invoke("init")
+    assert again.exit_code == 0 and "Buổi sáng 05:30" in again.output
+    with StationContext(str(station_home)).session() as session:
+        assert session.scalar(select(SlotTemplate).where(SlotTemplate.name == "sang")).start_time == time(5, 30)
+        assert session.scalar(select(AuditEvent).where(AuditEvent.action == "schedule.change")) is None
+    other = tmp_path / "lich.toml"
+    other.write_text('timezone = "Asia/Ho_Chi_Minh"\n[[slot]]\nname = "sang"\ntitle = "Buổi sáng"\n'
+                     'start = "06:15"\nlength_minutes = 30\n', encoding="utf-8")
+    applied = invoke("init", "--schedule", str(other))
+    assert applied.exit_code == 0 and "Buổi sáng 06:15" in applied.output
+    with StationContext(str(station_home)).session() as session:
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "schedule.change"))
+        assert event.actor == "init --schedule" and event.before["slots"][0]["start"] == "05:30:00"
+        assert [s["name"] for s in event.after["slots"]] == ["sang"]
+        assert not session.scalar(select(SlotTemplate).where(SlotTemplate.name == "chieu")).active
 
 
 def test_user_add_with_password_from_stdin_and_from_prompt(invoke, station_home):
