@@ -86,7 +86,7 @@ def parse_script(text: str) -> BulletinScript:
     slots = _names(*value("slots"))
     for slot in slots:
         if not _SLOT.match(slot):
-            raise ScriptFormatError(f"dòng {value('slots')[1]}: tên buổi '{slot}' không hợp lệ.")
+            raise ScriptFormatError(f"dòng {value('slots')[1]}: mã buổi '{slot}' không hợp lệ.")
     weekdays = _names(*value("weekdays"))
     for day in weekdays:
         if day not in WEEKDAYS:

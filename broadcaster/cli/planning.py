@@ -137,7 +137,7 @@ def show(station_ctx: StationContext, day) -> None:
 
 @click.command("approve")
 @click.argument("day", type=DateParam())
-@click.option("--slot", "slot_name", help="Chỉ duyệt buổi này (tên buổi, ví dụ sang).")
+@click.option("--slot", "slot_name", help="Chỉ duyệt buổi này (mã buổi, ví dụ sang).")
 @click.option("--as", "username", required=True, help="Người duyệt (tên đăng nhập).")
 @pass_station
 def approve_command(station_ctx: StationContext, day, slot_name: str | None, username: str) -> None:

@@ -65,7 +65,10 @@ def check_schedule(data: dict[str, Any], source: str = "Lịch phát") -> Schedu
     """Validate a schedule given as data (the web form): the same rules as a file, with the
     slot's position instead of a line."""
     def fail(message: str, key: str | None = None, slot_index: int | None = None) -> ConfigError:
-        position = f", buổi thứ {slot_index + 1}" if slot_index is not None else ""
+        position = ""
+        if slot_index is not None:
+            title = data["slot"][slot_index].get("title") if isinstance(data.get("slot"), list) else None
+            position = f", «{title}»" if title else f", buổi thứ {slot_index + 1}"
         return ConfigError(f"{source}{position}: {message}")
 
     return _schedule(data, fail)
@@ -122,7 +125,7 @@ def _slot(raw: Any, index: int, default_grace: int, fail) -> SlotSpec:
             raise fail(f"buổi phát thứ {index + 1} thiếu khóa '{key}'.", None, index)
     name = raw["name"]
     if not isinstance(name, str) or not _NAME.match(name):
-        raise fail(f"tên buổi '{name}' chỉ được gồm chữ thường không dấu, số, '-' hoặc '_'.",
+        raise fail(f"mã buổi '{name}' chỉ được gồm chữ thường không dấu, số, '-' hoặc '_'.",
                    "name", index)
     title = raw["title"]
     if not isinstance(title, str) or not title.strip():
@@ -159,7 +162,7 @@ def _check_unique_and_apart(slots: list[SlotSpec], fail) -> None:
     seen: set[str] = set()
     for index, slot in enumerate(slots):
         if slot.name in seen:
-            raise fail(f"tên buổi '{slot.name}' bị trùng.", "name", index)
+            raise fail(f"mã buổi '{slot.name}' bị trùng.", "name", index)
         seen.add(slot.name)
     for i, a in enumerate(slots):
         for j, b in enumerate(slots[i + 1:], i + 1):

@@ -59,7 +59,7 @@ def test_decomposed_unicode_bom_and_crlf_are_accepted():
     (("priority: ưu tiên", "priority: gấp"), "dòng 4: mức ưu tiên 'gấp'"),
     (("valid_from: 2024-03-01", "valid_from: 01/03/2024"), "dòng 5: ngày '01/03/2024'"),
     (("valid_until: 2024-03-31", "valid_until: 2024-02-01"), "valid_until trước valid_from"),
-    (("slots: sang, chieu", "slots: Sáng"), "tên buổi 'sáng'"),
+    (("slots: sang, chieu", "slots: Sáng"), "mã buổi 'sáng'"),
     (("weekdays: sat, mon", "weekdays: t7"), "ngày 't7'"),
     (("weekdays: sat, mon", "weekdays: sat, sat"), "trùng lặp"),
     (("repeat: daily", "repeat: hourly"), "repeat 'hourly'"),

@@ -48,7 +48,7 @@ def test_per_slot_grace_overrides_the_default():
     (('weekdays = ["sun", "mon"]', 'weekdays = ["cn"]'), 9, "weekdays"),
     (('timezone = "Asia/Ho_Chi_Minh"', 'timezone = "Asia/Ha_Noi"'), 1, "múi giờ"),
     (('grace_minutes = 5', 'grace_minutes = -1'), 2, "grace_minutes"),
-    (('name = "sang"', 'name = "Buổi sáng"'), 5, "tên buổi"),
+    (('name = "sang"', 'name = "Buổi sáng"'), 5, "mã buổi"),
     (('title = "Buổi sáng"', 'tittle = "Buổi sáng"'), 6, "tittle"),
     (('title = "Buổi sáng"\n', ''), 4, "thiếu khóa 'title'"),
     (('length_minutes = 30', 'length_minutes = 30\ngrace_minutes = 40'), 9, "grace_minutes"),
@@ -64,7 +64,7 @@ def test_bad_schedule_is_rejected_with_the_line_at_fault(change, line, words):
 
 def test_duplicate_and_overlapping_slots_are_rejected():
     second = GOOD.split("\n\n", 1)[1].replace('start = "06:00:30"', 'start = "06:20"')
-    with pytest.raises(ConfigError, match="dòng 12: tên buổi 'sang' bị trùng"):
+    with pytest.raises(ConfigError, match="dòng 12: mã buổi 'sang' bị trùng"):
         parse_schedule(GOOD + "\n" + second)
     with pytest.raises(ConfigError, match="dòng 14: buổi 'toi' chồng lên buổi 'sang'"):
         parse_schedule(GOOD + "\n" + second.replace('name = "sang"', 'name = "toi"'))

@@ -145,13 +145,19 @@ def test_a_bad_schedule_is_refused_with_the_reason_and_nothing_changes(as_role, 
     response = post("/quan-tri/lich-phat", form)
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 400
-    assert "Chưa lưu lịch phát. Lịch phát, buổi thứ 2: buổi 'chieu' chồng lên buổi 'sang'." in page
+    assert "Chưa lưu. Lịch phát, «Buổi chiều»: buổi 'chieu' chồng lên buổi 'sang'." in page
     assert 'value="06:10"' in page  # what the admin typed is kept
-    for bad, reason in (({"length-0": "nửa giờ"}, "thời lượng phải là số phút nguyên"),
-                        ({"start-0": "25:00"}, "giờ bắt đầu '25:00' không hợp lệ"),
-                        ({"name-2": "Buổi Trưa", "title-2": "Trưa", "start-2": "11:00",
-                          "length-2": "10", "grace-2": "5", "active-2": ["1"]},
-                         "chỉ được gồm chữ thường không dấu"),
+    new = {"title-2": "Buổi trưa", "name-2": "trua", "start-2": "11:00", "length-2": "10",
+           "grace-2": "5", "days-2": ["mon"], "active-2": ["1"]}
+    for bad, reason in (({"length-0": "nửa giờ"}, "«Buổi sáng»: thời lượng phải là số phút nguyên từ 1 đến 1440"),
+                        ({"length-0": "0"}, "thời lượng phải là số phút nguyên từ 1 đến 1440"),
+                        ({"grace-0": "45"}, "«Buổi sáng»: thời gian cho phép trễ phải là số phút từ 0 "
+                                            "đến thời lượng của buổi (30 phút)"),
+                        ({"start-0": "25:00"}, "«Buổi sáng»: giờ bắt đầu «25:00» không hợp lệ"),
+                        ({"days-0": []}, "«Buổi sáng»: hãy chọn ít nhất một ngày phát"),
+                        ({**new, "name-2": "Buổi Trưa"}, "«Buổi trưa»: mã buổi «Buổi Trưa» chỉ được gồm"),
+                        ({**new, "title-2": ""}, "hãy nhập tên buổi"),
+                        ({**new, "name-2": "sang"}, "mã buổi 'sang' bị trùng"),
                         ({"active-0": [], "active-1": []}, "cần ít nhất một buổi đang dùng")):
         attempt = {**_schedule_form(client), **bad}
         page = html.unescape(post("/quan-tri/lich-phat", attempt).get_data(as_text=True))
@@ -162,3 +168,27 @@ def test_a_bad_schedule_is_refused_with_the_reason_and_nothing_changes(as_role, 
         assert all(s.active for s in slots.values())
     as_role("editor")
     assert client.get("/quan-tri/lich-phat").status_code == 403
+
+
+def test_seconds_and_part_minutes_survive_an_unchanged_save(as_role, post, client, world):
+    with world.session() as session:  # as a schedule file may set them
+        slot = session.scalar(select(SlotTemplate).where(SlotTemplate.name == "sang"))
+        slot.start_time, slot.grace_seconds = time(6, 0, 30), 90
+    as_role("admin")
+    form = _schedule_form(client)
+    assert form["start-0"] == "06:00:30" and form["grace-0"] == "1,5"
+    page = html.unescape(post("/quan-tri/lich-phat", form, follow=True).get_data(as_text=True))
+    assert "Lịch phát không thay đổi." in page
+
+
+def test_a_page_opened_before_another_change_cannot_overwrite_it(as_role, post, client, world):
+    as_role("admin")
+    stale = _schedule_form(client)
+    with world.session() as session:  # another admin stops the evening slot meanwhile
+        session.scalar(select(SlotTemplate).where(SlotTemplate.name == "chieu")).active = False
+    page = html.unescape(post("/quan-tri/lich-phat", {**stale, "start-0": "05:45"}, follow=True)
+                         .get_data(as_text=True))
+    assert "Lịch phát vừa được thay đổi ở nơi khác" in page
+    with world.session() as session:
+        slots = {s.name: s for s in session.scalars(select(SlotTemplate))}
+        assert slots["sang"].start_time == time(6, 0) and not slots["chieu"].active
