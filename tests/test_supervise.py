@@ -34,3 +34,47 @@ def test_run_refuses_when_the_station_already_runs(invoke, station_home):
     assert result.exit_code == 1
     assert result.output.startswith("Lỗi: tiến trình phát của đài đang chạy (pid ")
     assert "Đang chạy đài" not in result.output  # nothing was started
+
+
+def test_a_second_run_is_refused_while_the_first_runs(invoke, station_home):
+    from broadcaster.playout.lock import RUN_BUSY, RUN_LOCK_NAME, StationLock
+
+    first = StationLock(station_home, RUN_LOCK_NAME, RUN_BUSY)  # what the first `run` holds
+    first.acquire()
+    try:
+        result = invoke("run")
+    finally:
+        first.release()
+    assert result.exit_code == 1
+    assert result.output.startswith("Lỗi: đài đang được chạy bởi một lệnh 'broadcaster run' khác (pid ")
+
+
+def test_run_starts_the_station_and_a_second_run_is_refused(station_home, tmp_path):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import urllib.request
+
+    with socket.socket() as probe:  # a free port for this station's web page
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "BROADCASTER_WEB_PORT": str(port)}
+    argv = [sys.executable, "-m", "broadcaster", "--home", str(station_home), "run"]
+    first = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline, page = time.monotonic() + 60, None
+        while page is None and time.monotonic() < deadline:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/dang-nhap", timeout=2).read()
+            except OSError:
+                time.sleep(0.5)
+        assert page is not None and "Đăng nhập".encode() in page  # the web child answers
+        second = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 1
+        assert second.stderr.startswith("Lỗi: đài đang được chạy bởi một lệnh 'broadcaster run' khác")
+    finally:
+        first.send_signal(signal.SIGTERM)
+        output = first.communicate(timeout=60)[0]
+    assert first.returncode == 0 and "Đang chạy đài." in output and "Đã dừng đài." in output
+    assert "đã dừng (mã" not in output  # no child died and was restarted meanwhile

@@ -122,16 +122,21 @@ def prepare(station_ctx: StationContext, day, every_day: bool) -> None:
     with station_ctx.session() as session:
         zone = ZoneInfo(station_ctx.station(session).timezone)
 
-    def job(day: str = "tomorrow") -> None:
+    def guarded(what: str, step) -> None:
+        """One step of the daily job: a failure is said and logged, the next step still runs."""
         try:
-            click.echo(prepare_day(station_ctx, day))
-            click.echo(prune_expired(station_ctx).summary())
+            click.echo(step())
         except BroadcasterError as exc:
-            log.error("preparing %s failed: %s", day, exc)
-            click.echo(f"Lỗi khi chuẩn bị kế hoạch ({day}): {exc}", err=True)
+            log.error("%s failed: %s", what, exc)
+            click.echo(f"Lỗi khi {what}: {exc}", err=True)
         except Exception:  # the job boundary: tomorrow's run must still happen
-            log.exception("preparing %s failed", day)
-            click.echo(f"Lỗi hệ thống khi chuẩn bị kế hoạch ({day}); sẽ thử lại lần sau.", err=True)
+            log.exception("%s failed", what)
+            click.echo(f"Lỗi hệ thống khi {what}; sẽ thử lại lần sau.", err=True)
+
+    def job(day: str = "tomorrow") -> None:
+        # Pruning first and on its own: a full disk that makes rendering fail is freed all the same.
+        guarded("xóa âm thanh quá hạn lưu trữ", lambda: prune_expired(station_ctx).summary())
+        guarded(f"chuẩn bị kế hoạch ({day})", lambda: prepare_day(station_ctx, day))
 
     def first_run() -> None:
         if not has_plans(station_ctx, datetime.now(zone).date()):

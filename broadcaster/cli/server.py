@@ -9,7 +9,7 @@ import sys
 import click
 
 from broadcaster.cli.context import StationContext
-from broadcaster.playout.lock import StationLock
+from broadcaster.playout.lock import RUN_BUSY, RUN_LOCK_NAME, StationLock
 from broadcaster.supervise import Child, supervise
 
 pass_station = click.make_pass_decorator(StationContext)
@@ -56,17 +56,22 @@ def run(station_ctx: StationContext) -> None:
     settings = station_ctx.settings
     with station_ctx.session() as session:
         station_ctx.station(session)
-    lock = StationLock(settings.home)  # a second `run` would restart a refused playout for ever
+    # One `run` per home, held for its whole life; and no playout already running on its own
+    # (else the children would be refused and restarted for ever).
+    run_lock = StationLock(settings.home, RUN_LOCK_NAME, RUN_BUSY)
+    run_lock.acquire()
     try:
-        lock.acquire()
+        playout_lock = StationLock(settings.home)
+        playout_lock.acquire()
+        playout_lock.release()
+        base = [sys.executable, "-m", "broadcaster", "--home", str(settings.home)]
+        children = [Child("web", base + ["serve"]), Child("playout", base + ["playout"]),
+                    Child("prepare", base + ["prepare", "--every-day"])]
+        click.echo("Đang chạy đài. Nhấn Ctrl+C để dừng.")
+        supervise(children, click.echo)
+        click.echo("Đã dừng đài.")
     finally:
-        lock.release()
-    base = [sys.executable, "-m", "broadcaster", "--home", str(settings.home)]
-    children = [Child("web", base + ["serve"]), Child("playout", base + ["playout"]),
-                Child("prepare", base + ["prepare", "--every-day"])]
-    click.echo("Đang chạy đài. Nhấn Ctrl+C để dừng.")
-    supervise(children, click.echo)
-    click.echo("Đã dừng đài.")
+        run_lock.release()
 
 
 COMMANDS = [serve, run]

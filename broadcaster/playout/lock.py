@@ -1,4 +1,5 @@
-"""One playout daemon per station home: an exclusive OS lock on `<home>/playout.lock`.
+"""One playout daemon per station home: an exclusive OS lock on `<home>/playout.lock` (and one
+`broadcaster run` per home: `<home>/run.lock`).
 
 The lock is held by an open file for as long as the daemon runs, so the operating system lets go
 of it when the process ends, however it ends (a crash, SIGKILL, a power cut): there is nothing
@@ -14,12 +15,19 @@ from pathlib import Path
 from broadcaster.playout.errors import PlayoutError
 
 LOCK_NAME = "playout.lock"
+RUN_LOCK_NAME = "run.lock"
+PLAYOUT_BUSY = ("tiến trình phát của đài đang chạy ({holder}đang giữ khóa {path}); mỗi đài chỉ chạy "
+                "một tiến trình phát, nếu không mọi buổi sẽ phát hai lần. Hãy dùng tiến trình đang "
+                "chạy, hoặc dừng nó trước.")
+RUN_BUSY = ("đài đang được chạy bởi một lệnh 'broadcaster run' khác ({holder}đang giữ khóa {path}). "
+            "Hãy dùng lệnh đang chạy, hoặc dừng nó (Ctrl+C) trước.")
 _LOCKED_BYTE = 4096  # Windows: lock a byte past the pid text, so another process can still read it
 
 
 class StationLock:
-    def __init__(self, home: Path):
-        self.path = Path(home) / LOCK_NAME
+    def __init__(self, home: Path, name: str = LOCK_NAME, busy: str = PLAYOUT_BUSY):
+        self.path = Path(home) / name
+        self._busy = busy
         self._fd: int | None = None
 
     @property
@@ -38,10 +46,8 @@ class StationLock:
         except OSError:
             holder = _read_pid(fd)
             os.close(fd)
-            raise PlayoutError(
-                f"tiến trình phát của đài đang chạy ({f'pid {holder}, ' if holder else ''}"
-                f"đang giữ khóa {self.path}); mỗi đài chỉ chạy một tiến trình phát, nếu không mọi "
-                "buổi sẽ phát hai lần. Hãy dùng tiến trình đang chạy, hoặc dừng nó trước.") from None
+            raise PlayoutError(self._busy.format(holder=f"pid {holder}, " if holder else "",
+                                                 path=self.path)) from None
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
         os.write(fd, f"{os.getpid()}\n".encode())

@@ -133,15 +133,17 @@ def test_approve_the_whole_day_in_one_step_all_or_nothing(world, post, login, cl
     page = html.unescape(client.get(f"/ke-hoach?ngay={day.isoformat()}").get_data(as_text=True))
     assert "Duyệt cả ngày (2 buổi)" in page
     assert "buổi sáng phiên bản 1, buổi chiều phiên bản 1" in page
-    # the morning changes after the page was shown: nothing is approved, and the approver is told
+    # the evening (the last one) changes after the page was shown: the morning, approved first in
+    # the same request, is rolled back too, and the approver is told
     with world.session() as session:
-        session.get(DayPlan, morning).status = PlanStatus.REJECTED
+        session.get(DayPlan, evening).status = PlanStatus.REJECTED
     page = html.unescape(post("/ke-hoach/duyet-ca-ngay", {"plan": [morning, evening]},
                               follow=True).get_data(as_text=True))
-    assert "Không duyệt được cả ngày, chưa duyệt buổi nào: buổi sáng:" in page
-    assert plans(world, day, "chieu")[0][2] is PlanStatus.DRAFT
+    assert "Không duyệt được cả ngày, chưa duyệt buổi nào: buổi chiều:" in page
+    assert plans(world, day, "sang")[0][2] is PlanStatus.DRAFT
     with world.session() as session:
-        session.get(DayPlan, morning).status = PlanStatus.DRAFT
+        assert session.scalar(select(AuditEvent).where(AuditEvent.action == "plan.approve")) is None
+        session.get(DayPlan, evening).status = PlanStatus.DRAFT
 
     page = html.unescape(post("/ke-hoach/duyet-ca-ngay", {"plan": [morning, evening]},
                               follow=True).get_data(as_text=True))
