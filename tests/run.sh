@@ -21,7 +21,10 @@ fi
 # PostgreSQL: test modules with ON_POSTGRES = True also run against this real server (the station
 # itself defaults to SQLite). Debian's package makes one cluster; start it and add a test role.
 if [ -z "${TEST_POSTGRES_URL:-}" ]; then
-  read -r pg_version pg_cluster pg_port _ < <(pg_lsclusters -h | head -1)
+  if ! read -r pg_version pg_cluster pg_port _ < <(pg_lsclusters -h | head -1); then
+    echo "tests/run.sh: PostgreSQL is installed but has no cluster (pg_createcluster makes one)" >&2
+    exit 1
+  fi
   "${sudo_cmd[@]}" pg_ctlcluster "$pg_version" "$pg_cluster" start 2>/dev/null \
     || pg_lsclusters -h | grep -q online
   "${sudo_cmd[@]}" runuser -u postgres -- psql -q -p "$pg_port" -c "DO \$\$BEGIN

@@ -42,7 +42,9 @@ def index():
     group = func.coalesce(AsRun.parent_id, AsRun.id)
     page = paginate(query.order_by(AsRun.air_date.desc(), group.desc(), AsRun.kind.desc(),
                                    AsRun.offset_ms, AsRun.id), arg_int("trang"), size=50)
-    checks = {row.id: aircheck_path(row) is not None for row in page.items if row.kind == "slot"}
+    # An item's recording is its slot's; past `storage.aircheck_keep_days` there is none to offer.
+    checks = {row.id: aircheck_path(row) is not None for row in page.items
+              if row.kind == "slot" or (row.parent_id and row.played_ms)}
     topics = db.session().execute(select(Topic.code, Topic.name).where(
         Topic.station_id == station.id).order_by(Topic.sort_order)).all()
     return render_template("log.html", page=page, first=first, last=last, topic=topic,

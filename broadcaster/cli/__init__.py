@@ -72,11 +72,13 @@ def main() -> None:
     except BroadcasterError as exc:  # raised while building the context, before a command
         click.echo(f"Lỗi: {exc}", err=True)
         sys.exit(1)
-    except OperationalError as exc:  # the database is down, unreachable or refused us
-        reason = str(exc.orig or exc).strip().splitlines()[0]
-        click.echo(f"Lỗi: không làm việc được với cơ sở dữ liệu ({reason}). Hãy kiểm tra "
-                   "'database_url' và máy chủ cơ sở dữ liệu rồi chạy lại; không có dữ liệu nào "
-                   "bị xóa.", err=True)
+    except OperationalError as exc:  # the database is down, unreachable, busy or refused us
+        if os.environ.get("BROADCASTER_DEBUG"):
+            raise
+        reason = (str(exc.orig or exc).strip().splitlines() or [type(exc).__name__])[0]
+        click.echo(f"Lỗi: không làm việc được với cơ sở dữ liệu ({reason}). Nếu cơ sở dữ liệu "
+                   "đang bận, hãy chạy lại sau ít phút; nếu không, hãy kiểm tra 'database_url' và "
+                   "máy chủ cơ sở dữ liệu. Không có dữ liệu nào bị xóa.", err=True)
         sys.exit(1)
     except Exception as exc:  # the last boundary: one clear line, details only when asked
         if os.environ.get("BROADCASTER_DEBUG"):

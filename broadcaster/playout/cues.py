@@ -84,6 +84,7 @@ def resume_point(items: Sequence[ItemCue], position_ms: int) -> int | None:
             return 0 if index == 0 and position_ms < item.offset_ms else item.offset_ms
     return None
 
+
 def resumed(cue: Cue, start_ms: int) -> Cue:
     """The same programme again from an item's start, as soon as possible."""
     return replace(cue, start_ms=start_ms, aircheck_name=f"{cue.aircheck_name}-resume")

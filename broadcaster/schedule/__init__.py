@@ -4,5 +4,5 @@ from broadcaster.schedule.days import parse_day
 from broadcaster.schedule.model import WEEKDAYS, Schedule, SlotInstance, SlotSpec, expand_day
 from broadcaster.schedule.parse import check_schedule, load_schedule, parse_schedule
 
-__all__ = ["WEEKDAYS", "Schedule", "SlotInstance", "SlotSpec", "check_schedule", "expand_day", "load_schedule",
-           "parse_day", "parse_schedule"]
+__all__ = ["WEEKDAYS", "Schedule", "SlotInstance", "SlotSpec", "check_schedule", "expand_day",
+           "load_schedule", "parse_day", "parse_schedule"]

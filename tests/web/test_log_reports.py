@@ -47,6 +47,9 @@ def test_aircheck_audio_is_found_by_the_log_rows_id(as_role, client, world, stat
     assert client.get(f"/am-thanh/ghi-song/{item}").status_code == 200  # an item plays its slot's
     no_file = log_row(world, kind="slot", slot="chieu", title="Buổi chiều")
     assert client.get(f"/am-thanh/ghi-song/{no_file}").status_code == 404
+    (folder / "sang-v2.mp3").unlink()  # past storage.aircheck_keep_days: nothing to offer
+    page = client.get("/nhat-ky").get_data(as_text=True)
+    assert f"/am-thanh/ghi-song/{slot}" not in page
 
 
 @pytest.mark.parametrize("url", [

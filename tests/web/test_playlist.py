@@ -109,14 +109,20 @@ def test_past_days_are_read_only(world, post, login, client):
     assert bad.status_code == 200 and "(hôm nay)" in bad.get_data(as_text=True)
 
 
-def test_an_expired_programme_file_is_said_not_offered(world, post, login, client):
+def test_a_missing_or_expired_programme_file_is_said_not_offered(world, post, login, client):
     day, _ = plan_tomorrow(world, post, login, "Thông báo lịch tiêm")
     (plan_id, _, _, _, programme), = plans(world, day)
-    (world.ctx.settings.home / programme).unlink()  # as `broadcaster prune` does, once old enough
+    (world.ctx.settings.home / programme).unlink()
     page = html.unescape(client.get(f"/ke-hoach?ngay={day.isoformat()}").get_data(as_text=True))
-    assert "Tệp âm thanh của buổi này đã được xóa theo thời hạn lưu trữ" in page
+    assert "Thiếu tệp âm thanh của buổi này" in page  # still to air: to be rendered again
     assert f"/am-thanh/chuong-trinh/{plan_id}" not in page
     assert client.get(f"/am-thanh/chuong-trinh/{plan_id}").status_code == 404
+    past = world.today() - timedelta(days=40)
+    with world.session() as session:  # the same plan long aired, as `broadcaster prune` finds it
+        session.get(DayPlan, plan_id).air_date = past
+    page = html.unescape(client.get(f"/ke-hoach?ngay={past.isoformat()}").get_data(as_text=True))
+    assert "Tệp âm thanh của buổi này đã được xóa theo thời hạn lưu trữ" in page
+    assert "Thiếu tệp âm thanh" not in page
 
 
 def test_approve_the_whole_day_in_one_step_all_or_nothing(world, post, login, client):
