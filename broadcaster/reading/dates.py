@@ -60,7 +60,7 @@ _DATE_BEFORE = re.compile(
 )
 # "Ngày Quốc tế Thiếu nhi 1/6": a day word a few words back, weaker than the cues above.
 _NAMED_DAY_BEFORE = re.compile(r"(?:^|[^\w])(?:ngày|tết|lễ)(?:[ \t]+[^\W\d_]+){1,5}[ \t]*\Z", re.IGNORECASE)
-_RANK_CUE = cue("thứ|hạng")
+_RANK_CUE = re.compile(r"(?:^|[^\w])(thứ|hạng|ngõ|ngách|hẻm|kiệt)\s*\Z", re.IGNORECASE)
 _PREV_WORD = re.compile(r"([^\W\d_]+)[ \t]*\Z")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n])[\s\"'“(*#>-]*\Z")
 
@@ -188,9 +188,14 @@ def slash_pair(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
         return None
     a, b = m.group("a"), m.group("b")
     before = context_before(src, pos)
-    if _RANK_CUE.search(before) and len(a) <= 3 and len(b) <= 3 and 0 < int(a) <= int(b):
-        # "đứng thứ 2/15 xã": a place out of a number of places
-        reading = f"{N.read_ordinal(int(a), words)} trên {N.read_int(int(b), words)}"
+    rank = _RANK_CUE.search(before)
+    address = rank is not None and rank.group(1).lower() not in ("thứ", "hạng")
+    if rank and len(a) <= 3 and len(b) <= 3 and 0 < int(a) and (address or int(a) <= int(b)):
+        # "đứng thứ 2/15 xã": a place out of a number of places (thứ nhất…); "thương binh hạng
+        # 1/4", "ngõ 12/3": a class or an address, said plainly
+        first = (N.read_ordinal(int(a), words) if rank.group(1).lower() == "thứ"
+                 else N.read_int(int(a), words))
+        reading = f"{first} trên {N.read_int(int(b), words)}"
         return Parsed(m.end(), [Piece(pos, m.end(), reading, "ratio")], "other")
     if len(a) <= 2 and len(b) <= 2 and _valid(int(a), int(b)):
         d, mo = int(a), int(b)

@@ -18,8 +18,9 @@ from broadcaster.reading.scan import UPPER, Parsed, Piece, Scan, context_before,
 from broadcaster.reading.units import unit_after, unit_follows
 
 # A document symbol starts with two capitals (KH-UBND, QĐ-TTg, NQ/TW, QH15): "1/ Mục đích" is a
-# list number before a heading word, not a document.
-_CODE = rf"[{UPPER}]{{2}}[^\W_]*(?:[-./&][^\W_]+)*"
+# list number before a heading word, not a document. Its parts may be joined by an en dash or a
+# spaced dash (NĐ–CP, QĐ - UBND) when the next part is capitals too.
+_CODE = rf"[{UPPER}]{{2}}[^\W_]*(?:[-./&][^\W_]+|[ \t]*[-–][ \t]*[{UPPER}]{{2}}[^\W_]*|–[^\W_]+)*"
 _DOC_RE = re.compile(
     rf"(?P<n>[0-9]+)(?:/(?P<y>(?:19|20)[0-9]{{2}}))?[ \t]*/[ \t]*(?P<code>{_CODE})"
 )

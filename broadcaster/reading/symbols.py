@@ -38,13 +38,15 @@ def handle_symbol(scan: Scan, pos: int) -> int:
         if m is not None and not (m.end() == pos + 1 and c in "-+" and src[pos + 1:pos + 2].isdigit()):
             scan.emit(pos, m.end(), "", "bullet")
             return m.end()
-    if c in "–—":
-        return pos + 1
     nxt = src[pos + 1:pos + 2]
-    if c == "-":
+    if c in "-–−":  # hyphen, en dash, minus sign: a sign before a number not glued to a word
         prev = src[pos - 1:pos]  # after a digit or letter, a hyphen (ranges are read before)
         if nxt.isdigit() and nxt.isascii() and not prev.isalnum():
             scan.emit(pos, pos + 1, "âm", "negative")
+        elif c == "−":
+            scan.emit(pos, pos + 1, " ", "symbol")
+        return pos + 1
+    if c == "—":
         return pos + 1
     if c == "/":
         if src[pos - 1:pos] == "." and nxt == ".":

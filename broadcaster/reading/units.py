@@ -21,6 +21,15 @@ UNITS: dict[str, tuple[str, str]] = {
     "m2": ("mét vuông", "unit"),
     "m³": ("mét khối", "unit"),
     "m3": ("mét khối", "unit"),
+    "cm³": ("xăng ti mét khối", "unit"),
+    "cm3": ("xăng ti mét khối", "unit"),
+    "cc": ("xê xê", "unit"),
+    "hPa": ("héc tô pát xcan", "unit"),
+    "MWp": ("mê ga oát píc", "unit"),
+    "GB": ("ghi ga bai", "unit"),
+    "MB": ("mê ga bai", "unit"),
+    "TB": ("tê ra bai", "unit"),
+    "mililít": ("mi li lít", "unit"),
     "cm²": ("xăng ti mét vuông", "unit"),
     "cm2": ("xăng ti mét vuông", "unit"),
     "cm": ("xăng ti mét", "unit"),
@@ -51,6 +60,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "V": ("vôn", "unit"),
     "km/h": ("ki lô mét trên giờ", "unit"),
     "tr": ("triệu", "unit"),
+    "tr.đ": ("triệu đồng", "currency"),
     "k": ("nghìn", "unit"),
     "đ": ("đồng", "currency"),
     "₫": ("đồng", "currency"),
@@ -67,8 +77,8 @@ UNITS: dict[str, tuple[str, str]] = {
     "sào": ("sào", "unit"),
     "mẫu": ("mẫu", "unit"),
 }
-# Single capitals and "l", "k" are units only when written against the number (220V, 50k).
-_ATTACHED_ONLY = {"W", "V", "l", "k"}
+# "l" and "k" are units only when written against the number (5l, 50k); W and V also after a space.
+_ATTACHED_ONLY = {"l", "k"}
 # What may follow "/" after a unit (đồng/người/tháng): a unit, or a noun read as it is.
 PER_WORD_UNITS: dict[str, str] = {k: v[0] for k, v in UNITS.items() if v[1] != "percent"}
 PER_WORD_UNITS.update({"h": "giờ", "ng": "người", "s": "giây"})

@@ -17,7 +17,7 @@ _ROMAN_TOKEN = re.compile(r"(?P<r>[IVXLC]+)(?:/(?P<y>[0-9]{4}))?")
 _ROMAN_WORDS = (
     "đại hội|khóa|thế kỷ|thế kỉ|quý|phần|chương|mục|kỳ họp|kì họp|phụ lục|giai đoạn|hạng|loại|cấp|"
     "khu vực|vùng|đợt|vòng|kỳ|kì|học kỳ|học kì|tập|bài|tiết|nhóm|quân khu|quân đoàn|sư đoàn|"
-    "trung đoàn|tiểu đoàn|bậc|nhiệm kỳ|nhiệm kì"
+    "trung đoàn|tiểu đoàn|bậc|nhiệm kỳ|nhiệm kì|báo động|bđ"
 )
 _ROMAN_CUE = cue(_ROMAN_WORDS)
 # "quý III, IV", "khóa XIV và XV", "quý I-II": the later numerals of a list after one cue.
@@ -88,6 +88,7 @@ def _classify_word(word: str) -> tuple[str, str, str | None]:
     return word, "", "foreign_word"
 
 
+_ALARM_LEVEL = re.compile(r"[ \t.]*(?:I{1,3}|[1-3])(?![^\W_])")
 _TIMES_BEFORE = re.compile(r"[0-9][^\n.;:!?]{0,10}[ \t]\Z")
 _TIMES_AFTER = re.compile(r"[ \t]+[0-9]")
 _CAPS_BEFORE = re.compile(rf"(?:^|[^\w])([{UPPER}]{{2,}})[ \t]+\Z")
@@ -167,6 +168,9 @@ def handle_word(scan: Scan, start: int, end: int) -> int:
     if chunk in ("x", "X") and _TIMES_BEFORE.search(context_before(scan.src, start)) \
             and _TIMES_AFTER.match(scan.src, end):
         scan.emit(start, end, "nhân", "dimensions")  # 3m x 2m, 15.500 đ/kg x 200 kg
+        return end
+    if chunk == "BĐ" and _ALARM_LEVEL.match(scan.src, end):
+        scan.emit(start, end, "báo động", "lexicon")  # "vượt BĐ III": a flood alarm level
         return end
     found = _lexicon_reading(scan, chunk)
     if found is not None and _heading_word(scan, start, end, chunk):
