@@ -1,6 +1,9 @@
 import sys
 import time
 
+import pytest
+
+from broadcaster.playout.lock import RUN_BUSY, RUN_LOCK_NAME, StationLock
 from broadcaster.supervise import Child, supervise
 
 
@@ -22,31 +25,19 @@ def test_a_dead_child_is_restarted_and_all_stop_together(tmp_path):
     assert lives.restarts == 0
 
 
-def test_run_refuses_when_the_station_already_runs(invoke, station_home):
-    from broadcaster.playout.lock import StationLock
-
-    running = StationLock(station_home)  # as a running `broadcaster run` / `playout` holds it
+@pytest.mark.parametrize("lock, said", [
+    ((), "Lỗi: tiến trình phát của đài đang chạy (pid "),                      # a playout daemon
+    ((RUN_LOCK_NAME, RUN_BUSY), "Lỗi: đài đang được chạy bởi một lệnh 'broadcaster run' khác (pid "),
+])
+def test_run_refuses_when_the_station_already_runs(invoke, station_home, lock, said):
+    running = StationLock(station_home, *lock)  # what the running process holds
     running.acquire()
     try:
         result = invoke("run")
     finally:
         running.release()
-    assert result.exit_code == 1
-    assert result.output.startswith("Lỗi: tiến trình phát của đài đang chạy (pid ")
+    assert result.exit_code == 1 and result.output.startswith(said)
     assert "Đang chạy đài" not in result.output  # nothing was started
-
-
-def test_a_second_run_is_refused_while_the_first_runs(invoke, station_home):
-    from broadcaster.playout.lock import RUN_BUSY, RUN_LOCK_NAME, StationLock
-
-    first = StationLock(station_home, RUN_LOCK_NAME, RUN_BUSY)  # what the first `run` holds
-    first.acquire()
-    try:
-        result = invoke("run")
-    finally:
-        first.release()
-    assert result.exit_code == 1
-    assert result.output.startswith("Lỗi: đài đang được chạy bởi một lệnh 'broadcaster run' khác (pid ")
 
 
 def test_run_starts_the_station_and_a_second_run_is_refused(station_home, tmp_path):
