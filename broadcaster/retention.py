@@ -12,10 +12,8 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
-from broadcaster.playout.outputs import AIRCHECK
-from broadcaster.render import PROGRAMMES
+from broadcaster.home import AIRCHECK, PROGRAMMES, Home
 
 
 def expired(folder_names: list[str], today: date, keep_days: int) -> list[str]:
@@ -50,12 +48,12 @@ class Pruned:
                 f"({self.bytes / 1_000_000:.1f} MB, {len(self.folders)} thư mục ngày).")
 
 
-def prune(home: Path, today: date, programme_keep_days: int, aircheck_keep_days: int,
+def prune(home: Home, today: date, programme_keep_days: int, aircheck_keep_days: int,
           dry_run: bool = False) -> Pruned:
-    """Delete the expired date folders of programmes and air-checks under `home`."""
+    """Delete the expired date folders of programmes and air-checks under the station home."""
     result = Pruned([])
-    for kind, keep in ((PROGRAMMES, programme_keep_days), (AIRCHECK, aircheck_keep_days)):
-        root = home / kind
+    for kind, root, keep in ((PROGRAMMES, home.programmes, programme_keep_days),
+                             (AIRCHECK, home.aircheck, aircheck_keep_days)):
         if not root.is_dir():
             continue
         names = [p.name for p in root.iterdir() if p.is_dir() and not p.is_symlink()]

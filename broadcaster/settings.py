@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from broadcaster.errors import ConfigError
+from broadcaster.home import Home
 
-CONFIG_FILE = "broadcaster.toml"
 ENV_PREFIX = "BROADCASTER_"
 
 
@@ -194,7 +194,7 @@ class Settings:
 
     @property
     def database_url(self) -> str:
-        return self.values["database_url"] or f"sqlite:///{self.home / 'station.db'}"
+        return self.values["database_url"] or f"sqlite:///{Home(self.home).database}"
 
 
 def load_settings(home: str | os.PathLike | None = None,
@@ -204,7 +204,7 @@ def load_settings(home: str | os.PathLike | None = None,
     environ = os.environ if environ is None else environ
     root = resolve_home(home)
     values = {s.name: s.default for s in SETTINGS}
-    path = root / CONFIG_FILE
+    path = Home(root).config
     if path.is_file():
         try:
             table = tomllib.loads(read_file(path).decode("utf-8"))

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from broadcaster.cli import cli
-from broadcaster.cli.context import StationContext
+from broadcaster.station.context import StationContext
 
 
 @pytest.fixture(autouse=True)

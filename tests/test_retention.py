@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from broadcaster.home import Home
 from broadcaster.retention import expired, prune
 
 TODAY = date(2026, 11, 27)
@@ -31,29 +32,29 @@ def test_prune_deletes_old_date_folders_only_and_reports_what_it_freed(tmp_path)
     stranger = _file(tmp_path / "programmes/ban-luu/rieng.mp3", 10)
     clip = _file(tmp_path / "cache/ab/abcdef.mp3", 10)
 
-    preview = prune(tmp_path, TODAY, 30, 180, dry_run=True)
+    preview = prune(Home(tmp_path), TODAY, 30, 180, dry_run=True)
     assert preview.folders == ["programmes/2026-09-01", "aircheck/2026-04-01"]
     assert (preview.files, preview.bytes) == (3, 1800)
     assert old_programme.exists() and old_aircheck.exists()  # a dry run deletes nothing
 
-    done = prune(tmp_path, TODAY, 30, 180)
+    done = prune(Home(tmp_path), TODAY, 30, 180)
     assert (done.files, done.bytes) == (3, 1800)
     assert "Đã xóa 3 tệp âm thanh" in done.summary()
     assert not old_programme.parent.exists() and not old_aircheck.parent.exists()
     assert kept_programme.exists() and kept_aircheck.exists() and stranger.exists() and clip.exists()
-    assert prune(tmp_path, TODAY, 30, 180).summary() == "Không có tệp âm thanh nào quá thời hạn lưu trữ."
+    assert prune(Home(tmp_path), TODAY, 30, 180).summary() == "Không có tệp âm thanh nào quá thời hạn lưu trữ."
 
 
 def test_prune_never_follows_a_symlinked_date_folder(tmp_path):
     outside = _file(tmp_path / "elsewhere/important.mp3", 10)
     (tmp_path / "aircheck").mkdir()
     (tmp_path / "aircheck/2020-01-01").symlink_to(outside.parent, target_is_directory=True)
-    assert prune(tmp_path, TODAY, 30, 30).folders == []
+    assert prune(Home(tmp_path), TODAY, 30, 30).folders == []
     assert outside.exists()
 
 
 def test_a_missing_home_folder_is_nothing_to_prune(tmp_path):
-    assert prune(tmp_path / "chua-co", TODAY, 30, 180).folders == []
+    assert prune(Home(tmp_path / "chua-co"), TODAY, 30, 180).folders == []
 
 
 def test_prune_command_uses_the_settings(invoke, station_home):

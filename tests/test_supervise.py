@@ -3,7 +3,8 @@ import time
 
 import pytest
 
-from broadcaster.playout.lock import RUN_BUSY, RUN_LOCK_NAME, StationLock
+from broadcaster.home import Home
+from broadcaster.playout.lock import PLAYOUT_BUSY, RUN_BUSY, StationLock
 from broadcaster.supervise import Child, supervise
 
 
@@ -26,11 +27,12 @@ def test_a_dead_child_is_restarted_and_all_stop_together(tmp_path):
 
 
 @pytest.mark.parametrize("lock, said", [
-    ((), "Lỗi: tiến trình phát của đài đang chạy (pid "),                      # a playout daemon
-    ((RUN_LOCK_NAME, RUN_BUSY), "Lỗi: đài đang được chạy bởi một lệnh 'broadcaster run' khác (pid "),
+    (("playout_lock", PLAYOUT_BUSY), "Lỗi: tiến trình phát của đài đang chạy (pid "),  # a playout daemon
+    (("run_lock", RUN_BUSY), "Lỗi: đài đang được chạy bởi một lệnh 'broadcaster run' khác (pid "),
 ])
 def test_run_refuses_when_the_station_already_runs(invoke, station_home, lock, said):
-    running = StationLock(station_home, *lock)  # what the running process holds
+    name, busy = lock
+    running = StationLock(getattr(Home(station_home), name), busy)  # what the running process holds
     running.acquire()
     try:
         result = invoke("run")

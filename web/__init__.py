@@ -9,7 +9,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from broadcaster.audio.config import upload_limits
-from broadcaster.settings import Settings
+from broadcaster.station.context import StationContext
 from web import (admin, auth, bulletins, db, errors, labels, lexicon, log, media, playlist,
                  playout, reports, schedule, today, uploads)
 
@@ -18,12 +18,12 @@ BLUEPRINTS = (auth, today, bulletins, uploads, lexicon, playlist, playout, log, 
               admin, schedule)
 
 
-def create_app(settings: Settings, config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(ctx: StationContext, config: Mapping[str, Any] | None = None) -> Flask:
     """Build the web app for one station home; `config` overrides Flask settings (tests)."""
     app = Flask(__name__)
+    settings, secret = ctx.settings, ctx.home.secret_key
     app.config.update(
-        SECRET_KEY=(settings.home / "secret_key").read_text(encoding="ascii").strip()
-        if (settings.home / "secret_key").is_file() else None,
+        SECRET_KEY=secret.read_text(encoding="ascii").strip() if secret.is_file() else None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
@@ -31,19 +31,22 @@ def create_app(settings: Settings, config: Mapping[str, Any] | None = None) -> F
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         # A little above the upload limit, so a slightly larger file still gets the clear reason.
         MAX_CONTENT_LENGTH=upload_limits(settings).max_bytes + 1024 * 1024,
-        STATION_SETTINGS=settings,
     )
     if config:
         app.config.update(config)
     if not app.config["SECRET_KEY"]:
         raise RuntimeError("the station home has no secret_key file: run 'broadcaster init'")
     csrf.init_app(app)
-    db.init_app(app, settings)
+    db.init_app(app, ctx)
     auth.init_app(app)
     errors.init_app(app)
     labels.init_app(app)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
+
+    @app.context_processor
+    def station_settings():
+        return {"settings": settings}
 
     @app.after_request
     def security_headers(response):

@@ -40,13 +40,6 @@ class EditUserForm(UserForm):
     active = BooleanField("Đang hoạt động (bỏ chọn để khóa tài khoản)")
 
 
-def _user(user_id: int) -> User:
-    user = db.session().get(User, user_id)
-    if user is None or user.station_id != db.station().id:
-        abort(404)
-    return user
-
-
 def _state(user: User) -> dict:
     return {"username": user.username, "full_name": user.full_name, "active": user.active,
             "roles": sorted(r.role.value for r in user.roles)}
@@ -95,7 +88,7 @@ def add():
 @bp.route("/nguoi-dung/<int:user_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit(user_id: int):
-    user = _user(user_id)
+    user = db.get_or_404(User, user_id)
     form = EditUserForm()
     if request.method == "GET":
         form.full_name.data, form.active.data = user.full_name, user.active
@@ -129,7 +122,7 @@ def edit(user_id: int):
 @bp.route("/nguoi-dung/<int:user_id>/mat-khau", methods=["POST"])
 @role_required(Role.ADMIN)
 def reset_password(user_id: int):
-    user = _user(user_id)
+    user = db.get_or_404(User, user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     password = generate_password()

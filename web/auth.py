@@ -16,6 +16,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from broadcaster.db.models import Role, User
+from broadcaster.db.queries import owned
 from broadcaster.db.types import now_utc
 from broadcaster.station.users import check_password
 from web import db
@@ -80,8 +81,8 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> SignedIn | None:
-    user = db.session().get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not user.active or user.station_id != db.station().id:
+    user = owned(db.session(), User, int(user_id), db.station().id) if user_id.isdigit() else None
+    if user is None or not user.active:
         return None
     return SignedIn(user)
 

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import exists, or_, select
 
 from broadcaster import audit
 from broadcaster.db.models import (Bulletin, BulletinKind, BulletinStatus, Clip, DayPlan, PlanItem,
                                    PlanStatus, Role)
+from broadcaster.bulletins.text import bulletin_text
+from broadcaster.db.queries import valid_between
 from broadcaster.db.types import now_utc
 from broadcaster.errors import BroadcasterError
-from broadcaster.render import StationRenderer, bulletin_text
 from broadcaster.tts import build_chain
 from web import db
 from web.auth import db_user, role_required
 from web.bulletin_forms import BulletinForm, PreviewForm, parse_filters, topic_choices
 from web.forms import ActionForm, arg_int, flash_error, local_today, page_args, paginate
 from web.labels import BULLETIN_STATUS_WORDS, KIND_WORDS, PRIORITY_WORDS, clock
-from web.spoken import annotate, explain_text
+from web.spoken import annotate
 
 bp = Blueprint("bulletins", __name__, url_prefix="/ban-tin")
 DELETED = "da-xoa"
@@ -28,9 +29,7 @@ DELETED = "da-xoa"
 
 def get_bulletin(bulletin_id: int, *, deleted: bool = False) -> Bulletin:
     """The station's bulletin by id, or 404 (a deleted one only when asked for)."""
-    bulletin = db.session().get(Bulletin, bulletin_id)
-    if bulletin is None or bulletin.station_id != db.station().id:
-        abort(404)
+    bulletin = db.get_or_404(Bulletin, bulletin_id)
     if bulletin.deleted_at is not None and not deleted:
         abort(404)
     return bulletin
@@ -80,9 +79,7 @@ def index():
     if filters["kind"]:
         query = query.where(Bulletin.kind == filters["kind"])
     if filters["day"]:
-        day = filters["day"]
-        query = query.where(or_(Bulletin.valid_from.is_(None), Bulletin.valid_from <= day),
-                            or_(Bulletin.valid_until.is_(None), Bulletin.valid_until >= day))
+        query = query.where(valid_between(filters["day"]))
     page = paginate(query.order_by(Bulletin.updated_at.desc(), Bulletin.id.desc()),
                     arg_int("trang"))
     return render_template("bulletins/list.html", page=page, filters=filters, args=page_args(trang=None),
@@ -114,10 +111,10 @@ def create():
 @login_required
 def show(bulletin_id: int):
     bulletin = get_bulletin(bulletin_id, deleted=True)
-    settings = current_app.config["STATION_SETTINGS"]
+    settings = db.settings()
     explanation = None
     if bulletin.kind is BulletinKind.TEXT:
-        explanation = explain_text(bulletin_text(bulletin), settings)
+        explanation = db.reading().explain(bulletin_text(bulletin))
     clips = db.session().scalars(select(Clip).where(Clip.station_id == db.station().id,
                                                     Clip.bulletin_id == bulletin.id)
                                  .order_by(Clip.id.desc()).limit(5)).all()
@@ -211,7 +208,7 @@ def _approved_note(approved: list[DayPlan]) -> str:
 def preview(bulletin_id: int):
     """Render the bulletin with the chosen engine, voice and speed, and record the clip."""
     bulletin = get_bulletin(bulletin_id)
-    settings = current_app.config["STATION_SETTINGS"]
+    settings = db.settings()
     form = PreviewForm(settings)
     if not form.validate_on_submit():
         flash("Lựa chọn đọc thử không hợp lệ.", "error")
@@ -220,8 +217,9 @@ def preview(bulletin_id: int):
     chain_names = names or list(settings["tts.engines"])
     voice = form.voice.data if "espeak" in chain_names else None
     try:
-        chain = build_chain(settings, names=names, voice=voice, speed=float(form.speed.data))
-        renderer = StationRenderer(db.session(), db.station(), settings, chain=chain)
+        chain = build_chain(settings, names=names, voice=voice, speed=float(form.speed.data),
+                            cache_dir=db.home().clip_cache)
+        renderer = db.renderer(chain)
         clip = renderer.save_clip(renderer.bulletin_clip(bulletin))
     except BroadcasterError as exc:
         db.session().rollback()

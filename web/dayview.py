@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
-
-from broadcaster.db.models import AsRun, AsRunStatus, DayPlan, PlanStatus, SlotTemplate, Trigger
+from broadcaster.db.models import AsRun, AsRunStatus, DayPlan, PlanStatus
+from broadcaster.db.queries import scheduled_slot_rows, slot_ids, station_schedule
+from broadcaster.planning.versions import newest_versions
 from broadcaster.schedule import SlotInstance, expand_day
-from broadcaster.station.setup import station_schedule
 from web import db
 from web.labels import ASRUN_WORDS, PLAN_WORDS, local
 
@@ -46,22 +45,13 @@ class SlotView:
 def slot_views(day: date, now: datetime | None = None) -> list[SlotView]:
     """The date's slot instances with their newest plan version and as-run slot row."""
     session, station = db.session(), db.station()
-    slot_ids = dict(session.execute(select(SlotTemplate.name, SlotTemplate.id)
-                                    .where(SlotTemplate.station_id == station.id)).all())
-    newest: dict[int, DayPlan] = {}
-    for plan in session.scalars(select(DayPlan).where(DayPlan.station_id == station.id,
-                                                      DayPlan.air_date == day)
-                                .order_by(DayPlan.version.desc())):
-        newest.setdefault(plan.slot_id, plan)
-    aired: dict[str, AsRun] = {}
-    for row in session.scalars(select(AsRun).where(
-            AsRun.station_id == station.id, AsRun.air_date == day, AsRun.kind == "slot",
-            AsRun.trigger == Trigger.SCHEDULE).order_by(AsRun.id)):
-        aired[row.slot_name] = row
+    ids = slot_ids(session, station.id)
+    newest = newest_versions(session, station.id, DayPlan.air_date == day)
+    aired = {row.slot_name: row for row in scheduled_slot_rows(session, station.id, [day])}
     views = []
     for instance in expand_day(station_schedule(session, station), day):
-        slot_id = slot_ids[instance.slot.name]
-        view = SlotView(instance, slot_id, newest.get(slot_id), aired.get(instance.slot.name))
+        slot_id = ids[instance.slot.name]
+        view = SlotView(instance, slot_id, newest.get((day, slot_id)), aired.get(instance.slot.name))
         view.warnings = _warnings(view, now, station.timezone)
         views.append(view)
     return views

@@ -1,40 +1,78 @@
-"""One database session per request, rolled back on error and closed at the end."""
+"""The web page over the station context: one session per request, the station, its reading.
+
+The session is rolled back on error and closed at the end of the request.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from typing import TypeVar
+
+from flask import Flask, abort, current_app, g
 from sqlalchemy.orm import Session
 
-from broadcaster.db import migrate
-from broadcaster.db.engine import make_engine, make_sessionmaker
 from broadcaster.db.models import Station
+from broadcaster.db.queries import owned
+from broadcaster.home import Home
+from broadcaster.reading import ReadingPolicy
+from broadcaster.render import StationRenderer
 from broadcaster.settings import Settings
-from sqlalchemy import select
+from broadcaster.station.context import StationContext
+from broadcaster.station.reading import reading_policy
+from broadcaster.tts import SpeechChain
+
+Row = TypeVar("Row")
 
 
-def init_app(app: Flask, settings: Settings) -> None:
-    engine = make_engine(settings.database_url)
-    if not migrate.is_current(engine):
-        migrate.upgrade(engine)
-    app.extensions["sessions"] = make_sessionmaker(engine)
+def init_app(app: Flask, ctx: StationContext) -> None:
+    ctx.engine  # migrated before the first request
+    app.extensions["station"] = ctx
     app.teardown_appcontext(_close)
+
+
+def context() -> StationContext:
+    return current_app.extensions["station"]
+
+
+def settings() -> Settings:
+    return context().settings
+
+
+def home() -> Home:
+    return context().home
 
 
 def session() -> Session:
     """The request's session."""
     if "db" not in g:
-        g.db = current_app.extensions["sessions"]()
+        g.db = context().sessions()
     return g.db
 
 
 def station() -> Station:
     """The station this web page serves."""
     if "station" not in g:
-        code = current_app.config["STATION_SETTINGS"]["station"]
-        g.station = session().scalar(select(Station).where(Station.code == code))
-        if g.station is None:
-            raise RuntimeError(f"station {code!r} is not set up: run 'broadcaster init'")
+        g.station = context().station(session())
     return g.station
+
+
+def reading() -> ReadingPolicy:
+    """The station's reading policy, read once per request."""
+    if "reading" not in g:
+        g.reading = reading_policy(session(), station().id, settings())
+    return g.reading
+
+
+def renderer(chain: SpeechChain | None = None) -> StationRenderer:
+    """The station's renderer in the request's session."""
+    return StationRenderer(session(), station(), settings(), home(), reading(), chain)
+
+
+def get_or_404(model: type[Row], row_id: int) -> Row:
+    """A row of the station's (bulletin, plan, clip…) by id, or 404."""
+    row = owned(session(), model, row_id, station().id)
+    if row is None:
+        abort(404)
+    return row
 
 
 def _close(exc: BaseException | None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -14,10 +14,11 @@ from wtforms.validators import Length, ValidationError
 from broadcaster import audit
 from broadcaster.db.models import LexiconEntry, Role
 from broadcaster.reading import build_lexicon, check_entry
+from broadcaster.station.reading import lexicon_entries, policy_of
 from web import db
 from web.auth import db_user, role_required
 from web.forms import ActionForm, form_errors
-from web.spoken import annotate, explain_text, station_lexicon
+from web.spoken import annotate
 
 bp = Blueprint("lexicon", __name__, url_prefix="/tu-dien")
 SAMPLE = "UBND xã phối hợp với BHXH huyện hướng dẫn người dân gia hạn thẻ BHYT trước ngày 30/6."
@@ -33,13 +34,6 @@ class EntryForm(FlaskForm):
         problem = check_entry(self.term.data or "", field.data or "")
         if problem:
             raise ValidationError(problem)
-
-
-def _entry(entry_id: int) -> LexiconEntry:
-    entry = db.session().get(LexiconEntry, entry_id)
-    if entry is None or entry.station_id != db.station().id:
-        abort(404)
-    return entry
 
 
 def _term(text: str) -> str:
@@ -59,13 +53,12 @@ def _state(entry: LexiconEntry) -> dict:
 
 def _sample_views(sample: str, without: str | None = None) -> dict:
     """The sample read with the station's lexicon, and (when editing) without one entry."""
-    settings = current_app.config["STATION_SETTINGS"]
-    lexicon = station_lexicon()
-    after = explain_text(sample, settings, lexicon=lexicon)
+    after = db.reading().explain(sample)
     views = {"sample": sample, "after": after, "after_marked": annotate(after)}
     if without is not None:
-        others = {k: v for k, v in lexicon.station_entries.items() if k != without}
-        before = explain_text(sample, settings, lexicon=build_lexicon(others))
+        others = {k: v for k, v in lexicon_entries(db.session(), db.station().id).items()
+                  if k != without}
+        before = policy_of(others, db.settings()).explain(sample)
         views.update(before=before, before_marked=annotate(before))
     return views
 
@@ -108,7 +101,7 @@ def add():
 @bp.route("/<int:entry_id>/sua", methods=["GET", "POST"])
 @role_required(Role.EDITOR)
 def edit(entry_id: int):
-    entry = _entry(entry_id)
+    entry = db.get_or_404(LexiconEntry, entry_id)
     form = EntryForm()
     if request.method == "GET":
         form.term.data, form.reading.data, form.note.data = entry.term, entry.reading, entry.note
@@ -135,7 +128,7 @@ def edit(entry_id: int):
 @bp.route("/<int:entry_id>/xoa", methods=["POST"])
 @role_required(Role.EDITOR)
 def delete(entry_id: int):
-    entry = _entry(entry_id)
+    entry = db.get_or_404(LexiconEntry, entry_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     audit.record(db.session(), entry.station_id, db_user(), "lexicon.delete", "lexicon_entry",

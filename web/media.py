@@ -8,34 +8,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, send_file
+from flask import Blueprint, abort, send_file
 from flask_login import login_required
 from sqlalchemy import select
 
 from broadcaster.db.models import AsRun, Clip, DayPlan, Trigger
 from broadcaster.db.playout_models import PlayRequest
-from broadcaster.playout.outputs import AIRCHECK
-from broadcaster.render import PROGRAMMES
 from web import db
-from web.uploads import RECORDINGS
 
 bp = Blueprint("media", __name__, url_prefix="/am-thanh")
-# Where the station keeps audio: clip cache, uploaded recordings, slot programmes, air-checks.
-AUDIO_FOLDERS = ("cache", RECORDINGS, PROGRAMMES, AIRCHECK)
-
-
-def _home() -> Path:
-    return current_app.config["STATION_SETTINGS"].home
 
 
 def _inside_home(relative: str | None) -> Path:
     """The audio file a stored path names, if it is an MP3 in the home's audio folders; else 404."""
     if not relative:
         abort(404)
-    home = _home().resolve()
-    path = (home / relative).resolve()
-    if (path.suffix.lower() != ".mp3" or not any(path.is_relative_to(home / folder)
-                                                 for folder in AUDIO_FOLDERS)
+    path = db.home().path(relative).resolve()
+    if (path.suffix.lower() != ".mp3"
+            or not any(path.is_relative_to(folder.resolve()) for folder in db.home().audio_folders)
             or not path.is_file()):
         abort(404)
     return path
@@ -46,23 +36,16 @@ def _send(path: Path):
                      download_name=path.name)
 
 
-def _owned(model, row_id: int):
-    row = db.session().get(model, row_id)
-    if row is None or row.station_id != db.station().id:
-        abort(404)
-    return row
-
-
 @bp.route("/clip/<int:clip_id>")
 @login_required
 def clip(clip_id: int):
-    return _send(_inside_home(_owned(Clip, clip_id).path))
+    return _send(_inside_home(db.get_or_404(Clip, clip_id).path))
 
 
 @bp.route("/chuong-trinh/<int:plan_id>")
 @login_required
 def programme(plan_id: int):
-    return _send(_inside_home(_owned(DayPlan, plan_id).programme_path))
+    return _send(_inside_home(db.get_or_404(DayPlan, plan_id).programme_path))
 
 
 def aircheck_path(row: AsRun) -> Path | None:
@@ -85,8 +68,8 @@ def aircheck_path(row: AsRun) -> Path | None:
         if request is None:
             return None
         base = f"{'emergency' if request.emergency else 'manual'}-{request.id}"
-    home = _home().resolve()
-    folder = (home / AIRCHECK / row.air_date.isoformat()).resolve()
+    home = db.home().root.resolve()
+    folder = db.home().aircheck_folder(row.air_date).resolve()
     if not folder.is_relative_to(home) or not folder.is_dir():
         return None
     found = [p for p in folder.iterdir()
@@ -100,7 +83,7 @@ def aircheck_path(row: AsRun) -> Path | None:
 @bp.route("/ghi-song/<int:as_run_id>")
 @login_required
 def aircheck(as_run_id: int):
-    path = aircheck_path(_owned(AsRun, as_run_id))
+    path = aircheck_path(db.get_or_404(AsRun, as_run_id))
     if path is None:
         abort(404)
     return _send(_inside_home(str(path)))
@@ -109,5 +92,5 @@ def aircheck(as_run_id: int):
 @bp.app_template_global()
 def programme_kept(plan: DayPlan) -> bool:
     """Whether the plan's programme file is still on disk (past ones expire: see retention)."""
-    return bool(plan.programme_path) and (_home() / plan.programme_path).is_file()
+    return bool(plan.programme_path) and db.home().path(plan.programme_path).is_file()
 

@@ -4,29 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from broadcaster import audit
-from broadcaster.db.models import Clip, DayPlan, PlanStatus, Role, User
+from broadcaster.db.models import DayPlan, PlanStatus, Role, User
 from broadcaster.errors import BroadcasterError
-from broadcaster.planning.airable import airable_plan
-from broadcaster.planning.approval import ItemSpec, approve, reject, versions
-from broadcaster.planning.day import plan_day, prepare_slot, write_slot
-from broadcaster.render import StationRenderer
+from broadcaster.planning.approval import PlanError, approve, reject
+from broadcaster.planning.day import plan_day
+from broadcaster.planning.programme import NoSuchItem, change_item
+from broadcaster.planning.versions import airable_plan, versions
 from broadcaster.schedule import parse_day
 from web import db
 from web.auth import db_user, role_required
@@ -46,17 +36,6 @@ class RejectForm(FlaskForm):
         DataRequired("Hãy ghi lý do từ chối để biên tập viên biết cần sửa gì."), Length(max=2000)])
 
 
-def _settings():
-    return current_app.config["STATION_SETTINGS"]
-
-
-def _plan(plan_id: int) -> DayPlan:
-    plan = db.session().get(DayPlan, plan_id)
-    if plan is None or plan.station_id != db.station().id:
-        abort(404)
-    return plan
-
-
 def _back(plan: DayPlan):
     return redirect(url_for("playlist.day", ngay=plan.air_date.isoformat(),
                             _anchor=f"slot-{plan.slot.name}"))
@@ -68,7 +47,7 @@ def day():
     chosen = parse_day(request.args.get("ngay")) or local_today()
     session, station = db.session(), db.station()
     views = slot_views(chosen, now())
-    policy = _settings()["planning.unapproved"]
+    policy = db.settings()["planning.unapproved"]
     history, airing = {}, {}
     user_ids: set[int] = set()
     for view in views:
@@ -99,9 +78,8 @@ def make():
         flash("Không lập kế hoạch cho ngày đã qua.", "error")
         return redirect(url_for("playlist.day", ngay=chosen.isoformat()))
     session, station = db.session(), db.station()
-    renderer = StationRenderer(session, station, _settings())
     try:
-        outcomes = plan_day(session, station, chosen, renderer, db_user())
+        outcomes = plan_day(session, station, chosen, db.renderer(), db_user())
     except BroadcasterError as exc:
         session.rollback()
         flash_error(exc, "Không lập được kế hoạch: ")
@@ -118,76 +96,43 @@ def make():
     return redirect(url_for("playlist.day", ngay=chosen.isoformat()))
 
 
-def _editable(plan: DayPlan) -> bool:
-    newest = versions(db.session(), plan.station_id, plan.air_date, plan.slot_id)[0]
-    if newest.id != plan.id:
-        flash(f"Phiên bản {plan.version} đã cũ: phiên bản mới nhất là {newest.version}. "
-              "Hãy xem lại trước khi sửa.", "error")
-        return False
-    if plan.air_date < local_today():
-        flash("Không sửa được kế hoạch của ngày đã qua.", "error")
-        return False
-    return True
-
-
-def _new_version(plan: DayPlan, order: list, reason: str, action: str) -> None:
-    """Store the items in a new order (or fewer) as a new version and render its programme."""
-    session, station, user = db.session(), db.station(), db_user()
-    renderer = StationRenderer(session, station, _settings())
-    clips = {c.id: c for c in session.scalars(
-        select(Clip).where(Clip.id.in_([item.clip_id for item in order])))}
-    entries = [(ItemSpec(item.bulletin_id, item.clip_id, clips[item.clip_id].cache_key, item.title,
-                         clips[item.clip_id].duration_ms, item.carried_from), clips[item.clip_id])
-               for item in order]
-    before = {"version": plan.version, "status": plan.status.value,
-              "items": [item.bulletin_id for item in plan.items]}
-    try:  # the programme is rendered before anything is written
-        prepared = prepare_slot(session, station, plan.air_date, plan.slot_id, plan.slot.name,
-                                entries, list(plan.warnings), list(plan.carried_out), renderer)
-        new, created = write_slot(session, station, plan.air_date, prepared, renderer, user, reason)
-    except BroadcasterError as exc:
-        session.rollback()
-        flash_error(exc, "Không lưu được thay đổi: ")
-        return
-    audit.record(session, station.id, user, action, "day_plan", new.id, before=before,
-                 after={"version": new.version, "status": new.status.value,
-                        "items": [item.bulletin_id for item in order]}, comment=reason)
-    session.commit()
-    if created:
-        flash(f"Đã tạo phiên bản {new.version} ({reason}); phiên bản này cần được duyệt.", "info")
-    else:
-        flash("Nội dung không đổi: giữ nguyên phiên bản hiện có.", "info")
+MOVES = {"len": "up", "xuong": "down", "bo": "remove"}  # the URL's words for planning's moves
 
 
 @bp.route("/<int:plan_id>/muc/<int:position>/<any(len, xuong, bo):move>", methods=["POST"])
 @role_required(Role.EDITOR)
 def change(plan_id: int, position: int, move: str):
-    plan = _plan(plan_id)
+    """Move an item up or down, or take it out: a new version that needs approval."""
+    plan = db.get_or_404(DayPlan, plan_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    items = list(plan.items)
-    index = next((n for n, item in enumerate(items) if item.position == position), None)
-    if index is None:
+    session = db.session()
+    try:
+        changed = change_item(session, db.station(), plan, position, MOVES[move], db.renderer(),
+                              db_user(), local_today())
+    except NoSuchItem:
         abort(404)
-    if not _editable(plan):
+    except PlanError as exc:  # not the newest version, or a day gone by: nothing was rendered
+        flash_error(exc)
         return _back(plan)
-    title = items[index].title
-    if move == "bo":
-        del items[index]
-        _new_version(plan, items, f"bỏ «{title}»", "plan.remove_item")
-    else:
-        other = index - 1 if move == "len" else index + 1
-        if 0 <= other < len(items):
-            items[index], items[other] = items[other], items[index]
-            word = "lên" if move == "len" else "xuống"
-            _new_version(plan, items, f"chuyển «{title}» {word}", "plan.reorder")
+    except BroadcasterError as exc:
+        session.rollback()
+        flash_error(exc, "Không lưu được thay đổi: ")
+        return _back(plan)
+    if changed is not None:
+        new, created, reason = changed
+        session.commit()
+        if created:
+            flash(f"Đã tạo phiên bản {new.version} ({reason}); phiên bản này cần được duyệt.", "info")
+        else:
+            flash("Nội dung không đổi: giữ nguyên phiên bản hiện có.", "info")
     return _back(plan)
 
 
 @bp.route("/<int:plan_id>/duyet", methods=["POST"])
 @role_required(Role.APPROVER)
 def approve_plan(plan_id: int):
-    plan = _plan(plan_id)
+    plan = db.get_or_404(DayPlan, plan_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -208,7 +153,7 @@ def approve_day():
     """Approve the drafts the approver saw on the day's page, all of them or none."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    plans = [_plan(plan_id) for plan_id in request.form.getlist("plan", type=int)]
+    plans = [db.get_or_404(DayPlan, plan_id) for plan_id in request.form.getlist("plan", type=int)]
     if not plans or len({p.air_date for p in plans}) != 1:
         abort(400)
     session = db.session()
@@ -229,7 +174,7 @@ def approve_day():
 @bp.route("/<int:plan_id>/tu-choi", methods=["POST"])
 @role_required(Role.APPROVER)
 def reject_plan(plan_id: int):
-    plan = _plan(plan_id)
+    plan = db.get_or_404(DayPlan, plan_id)
     form = RejectForm()
     if not form.validate_on_submit():
         form_errors(form)

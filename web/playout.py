@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import case, select
@@ -65,10 +65,6 @@ class ConfirmForm(FlaskForm):
     bulletin_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,12}$")])
 
 
-def _settings():
-    return current_app.config["STATION_SETTINGS"]
-
-
 @bp.route("")
 @login_required
 def status():
@@ -85,8 +81,9 @@ def _queue(bulletin_id: int | None = None, path=None, emergency: bool = False,
            comment: str = "") -> PlayRequest | None:
     session, station = db.session(), db.station()
     try:
-        made = request_play(session, station, db_user(), _settings().home, bulletin_id=bulletin_id,
-                            path=path, emergency=emergency, comment=comment)
+        made = request_play(session, station, db_user(), db.home(), db.renderer(),
+                            bulletin_id=bulletin_id, path=path, emergency=emergency,
+                            comment=comment)
     except BroadcasterError as exc:
         session.rollback()
         flash_error(exc, "Không phát được: ")
@@ -94,7 +91,7 @@ def _queue(bulletin_id: int | None = None, path=None, emergency: bool = False,
     session.commit()
     beat = read_heartbeat(session, station.id)
     if beat is None or not beat.alive:
-        ttl = _settings()["playout.request_ttl_minutes"]
+        ttl = db.settings()["playout.request_ttl_minutes"]
         flash(f"Tiến trình phát đang không chạy: yêu cầu chỉ được phát nếu tiến trình phát chạy "
               f"lại trong vòng {ttl} phút; quá hạn thì bị hủy.", "warning")
     return made
@@ -117,15 +114,13 @@ def play_now():
 @role_required(Role.OPERATOR)
 def replay(plan_id: int):
     """Air an approved slot programme again now (after a missed or failed slot)."""
-    plan = db.session().get(DayPlan, plan_id)
-    if plan is None or plan.station_id != db.station().id:
-        abort(404)
+    plan = db.get_or_404(DayPlan, plan_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     if plan.status is not PlanStatus.APPROVED or not plan.programme_path:
         flash("Chỉ phát lại được phiên bản đã duyệt có âm thanh chương trình.", "error")
         return redirect(url_for("playout.status"))
-    made = _queue(path=_settings().home / plan.programme_path,
+    made = _queue(path=db.home().path(plan.programme_path),
                   comment=f"phát lại {plan.slot.title.lower()} ngày {plan.air_date:%d/%m/%Y} "
                           f"phiên bản {plan.version}")
     if made is not None:
@@ -139,8 +134,8 @@ def emergency():
     """Step one: choose a bulletin or write a text; the audio is made, then confirmed."""
     form = EmergencyForm()
     if form.validate_on_submit():
-        session, station, settings = db.session(), db.station(), _settings()
-        renderer = StationRenderer(session, station, settings)
+        session, station, settings = db.session(), db.station(), db.settings()
+        renderer = db.renderer()
         try:
             if form.bulletin.data:
                 if not form.bulletin.data.isdigit():

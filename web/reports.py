@@ -6,7 +6,7 @@ from datetime import date
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from broadcaster.db.models import Role
 from broadcaster.errors import BroadcasterError
@@ -65,7 +65,7 @@ def download():
     try:
         period = _period(request.args)
         made = render_report(db.session(), db.station(), period.start, period.end, fmt,
-                             ReportOptions.from_settings(current_app.config["STATION_SETTINGS"]))
+                             ReportOptions.from_settings(db.settings()))
     except BroadcasterError as exc:
         flash_error(exc, "Không lập được báo cáo: ")
         return redirect(url_for("reports.index", **{k: v for k, v in request.args.items()

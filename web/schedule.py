@@ -21,7 +21,8 @@ from broadcaster import audit
 from broadcaster.db.models import Role, SlotTemplate
 from broadcaster.errors import ConfigError
 from broadcaster.schedule import WEEKDAYS, check_schedule
-from broadcaster.station.setup import apply_schedule, schedule_state, station_schedule
+from broadcaster.db.queries import station_schedule
+from broadcaster.station.setup import apply_schedule, schedule_state
 from web import db
 from web.auth import db_user, role_required
 from web.forms import ActionForm

@@ -1,31 +1,14 @@
-"""The spoken form beside the text: every replacement marked, every unreadable token flagged."""
+"""The spoken form beside the text: every replacement marked, every unreadable token flagged.
+
+The explanation itself comes from the station's reading policy (`web.db.reading()`), the same
+object that makes every clip speak.
+"""
 
 from __future__ import annotations
 
 from markupsafe import Markup, escape
-from sqlalchemy import select
 
-from broadcaster.db.models import LexiconEntry
-from broadcaster.reading import Explanation, Lexicon, Unreadable, build_lexicon, explain
-from broadcaster.render import DIALECTS
-from web import db
-
-
-def station_lexicon() -> Lexicon:
-    rows = db.session().execute(select(LexiconEntry.term, LexiconEntry.reading)
-                                .where(LexiconEntry.station_id == db.station().id))
-    return build_lexicon(dict(rows.all()))
-
-
-def dialect_of(settings, voice: str | None = None) -> str:
-    """The reading dialect of a voice (espeak's southern voice reads the southern way)."""
-    return DIALECTS.get(voice or settings["tts.espeak_voice"], "north")
-
-
-def explain_text(text: str, settings, voice: str | None = None,
-                 lexicon: Lexicon | None = None) -> Explanation:
-    return explain(text, dialect=dialect_of(settings, voice),
-                   lexicon=lexicon if lexicon is not None else station_lexicon())
+from broadcaster.reading import Explanation, Unreadable
 
 
 def _overlaps(a, b) -> bool:

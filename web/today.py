@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 from flask_login import login_required
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
-from broadcaster.db.models import AsRunStatus, Bulletin, BulletinStatus
+from broadcaster.db.models import AsRunStatus, Bulletin
+from broadcaster.db.queries import plannable
 from broadcaster.playout import read_heartbeat
 from web import db
 from web.dayview import slot_views
@@ -24,12 +25,8 @@ def index():
     # The next slot still to air (one that already aired is done even if its window is open).
     upcoming = [view for view in slots if view.instance.ends_at > moment
                 and (view.aired is None or view.aired.status is AsRunStatus.STARTED)]
-    eligible = db.session().scalar(
-        select(func.count(Bulletin.id)).where(
-            Bulletin.station_id == station.id, Bulletin.deleted_at.is_(None),
-            Bulletin.status == BulletinStatus.ACTIVE,
-            or_(Bulletin.valid_from.is_(None), Bulletin.valid_from <= day),
-            or_(Bulletin.valid_until.is_(None), Bulletin.valid_until >= day)))
+    eligible = db.session().scalar(select(func.count(Bulletin.id))
+                                   .where(plannable(station.id, day)))
     warnings = [w for view in slots for w in view.warnings]
     return render_template("today.html", station=station, today=day, slots=slots,
                            next_slot=upcoming[0] if upcoming else None, now=moment, zone=zone(),

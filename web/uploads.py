@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.utils import secure_filename
@@ -29,7 +29,6 @@ from web.bulletins import get_bulletin
 from web.forms import flash_error
 
 bp = Blueprint("uploads", __name__, url_prefix="/ban-tin")
-RECORDINGS = "recordings"
 MAX_SCRIPTS = 200
 
 
@@ -41,8 +40,8 @@ class ScriptsForm(FlaskForm):
     scripts = FileField("Tệp bản tin (.txt)", render_kw={"multiple": True, "accept": ".txt"})
 
 
-def _workdir(home: Path) -> Path:
-    folder = home / "tmp"
+def _workdir() -> Path:
+    folder = db.home().uploads
     folder.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix="upload-", dir=folder))
 
@@ -60,15 +59,14 @@ def recording(bulletin_id: int):
     if upload is None or not upload.filename:
         flash("Hãy chọn một tệp ghi âm để tải lên.", "error")
         return back
-    settings = current_app.config["STATION_SETTINGS"]
-    home = settings.home
+    settings, home = db.settings(), db.home()
     original = Path(upload.filename.replace("\\", "/")).name[:200]
-    work = _workdir(home)
+    work = _workdir()
     try:
         source = work / ("upload" + Path(original).suffix.lower()[:8])
         upload.save(source)
         digest = hashlib.sha256(source.read_bytes()).hexdigest()
-        dest = home / RECORDINGS / f"ban-tin-{bulletin.id}-{secrets.token_hex(6)}.mp3"
+        dest = home.recordings / f"ban-tin-{bulletin.id}-{secrets.token_hex(6)}.mp3"
         dest.parent.mkdir(parents=True, exist_ok=True)
         try:
             made = import_upload(source, dest, original_name=original,
@@ -86,7 +84,7 @@ def recording(bulletin_id: int):
                 bulletin_id=bulletin.id, spoken_text="", engine="upload", voice="",
                 options={"original_name": original, "format": made.source_format,
                          "codec": made.source_codec},
-                path=dest.relative_to(home).as_posix(), duration_ms=made.duration_ms,
+                path=home.relative(dest), duration_ms=made.duration_ms,
                 lufs=made.lufs, true_peak=made.true_peak)
     session.add(clip)
     before_kind = bulletin.kind
@@ -120,8 +118,7 @@ def import_scripts():
 
 
 def _import(files) -> dict:
-    settings = current_app.config["STATION_SETTINGS"]
-    work = _workdir(settings.home)
+    work = _workdir()
     shown: dict[str, str] = {}
     rejected: list[tuple[str, str]] = []
     try:

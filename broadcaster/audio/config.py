@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Mapping
 
 from broadcaster.audio.loudness import LoudnessTarget
@@ -24,7 +23,3 @@ def gap_ms(settings: Mapping[str, Any]) -> int:
     """Return the silence between programme parts, in milliseconds."""
     return round(float(settings["audio.gap_seconds"]) * 1000)
 
-
-def clip_cache_dir(home: Path) -> Path:
-    """Return the clip cache folder of a station home."""
-    return Path(home) / "cache" / "clips"

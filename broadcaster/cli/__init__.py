@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from broadcaster import __version__
 from broadcaster.errors import BroadcasterError
-from broadcaster.cli.context import StationContext
+from broadcaster.station.context import StationContext
 
 
 class StationError(click.ClickException):

@@ -9,32 +9,14 @@ from pathlib import Path
 import click
 
 from broadcaster.audio.files import publish, temp_beside
-from broadcaster.cli.context import StationContext
-from broadcaster.tts import Clip, SpeechChain, build_chain
+from broadcaster.station.context import StationContext
+from broadcaster.tts import Clip, build_chain
 
 pass_station = click.make_pass_decorator(StationContext)
-DIALECTS = {"vi-vn-x-south": "south"}
 
 
 def _number(value: float, digits: int = 1) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
-
-
-def _station_lexicon(station_ctx: StationContext) -> dict[str, str]:
-    """Return the station's own lexicon entries, without creating a database that is not there."""
-    url = station_ctx.settings.database_url
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).is_file():
-        return {}
-    return dict(getattr(station_ctx, "lexicon_entries", lambda: {})())
-
-
-def _spoken_text(station_ctx: StationContext, text: str, chain: SpeechChain) -> str:
-    """Run the reading stage: numbers, dates, acronyms and the station lexicon become words."""
-    from broadcaster.reading import build_lexicon, normalize
-
-    espeak_voice = next((e.voice for e in chain.engines if e.name == "espeak"), "vi")
-    return normalize(text, dialect=DIALECTS.get(espeak_voice, "north"),
-                     lexicon=build_lexicon(_station_lexicon(station_ctx)))
 
 
 def _report(clip: Clip, output: Path) -> None:
@@ -71,8 +53,9 @@ def speak(station_ctx: StationContext, text: str, output: Path, engine: str | No
     if text == "-":
         text = sys.stdin.read()
     names = [n.strip() for n in engine.split(",") if n.strip()] if engine else None
-    chain = build_chain(settings, names=names, voice=voice, speed=speed)
-    spoken = _spoken_text(station_ctx, text, chain)
+    chain = build_chain(settings, names=names, voice=voice, speed=speed,
+                        cache_dir=station_ctx.home.clip_cache)
+    spoken = station_ctx.reading().spoken(text)
     if spoken.strip() != text.strip():
         shown = spoken if len(spoken) <= 300 else spoken[:300] + "…"
         click.echo(f"Câu đọc: {shown}")

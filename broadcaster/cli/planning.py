@@ -9,10 +9,11 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from broadcaster.cli.context import StationContext
+from broadcaster.station.context import StationContext
 from broadcaster.db.models import DayPlan, PlanStatus, SlotTemplate, Station, User
 from broadcaster.errors import BroadcasterError
-from broadcaster.planning.approval import STATUS_WORDS, approve, reject, versions
+from broadcaster.planning.approval import STATUS_WORDS, approve, reject
+from broadcaster.planning.versions import newest
 from broadcaster.planning.day import plan_day
 from broadcaster.schedule import parse_day
 
@@ -92,7 +93,7 @@ def _newest(session: Session, station: Station, day: date, slot_name: str | None
     slots = session.scalars(query).all()
     if slot_name and not slots:
         raise BroadcasterError(f"không có buổi phát '{slot_name}'.")
-    plans = [found[0] for slot in slots if (found := versions(session, station.id, day, slot.id))]
+    plans = [found for slot in slots if (found := newest(session, station.id, day, slot.id))]
     if not plans:
         raise BroadcasterError(f"chưa có kế hoạch ngày {day:%d/%m/%Y}: "
                                f"hãy chạy 'broadcaster plan {day.isoformat()}'.")
@@ -107,12 +108,10 @@ def plan(station_ctx: StationContext, day) -> None:
 
     Nội dung không đổi thì giữ phiên bản cũ; có thay đổi thì tạo phiên bản mới cần duyệt lại.
     """
-    from broadcaster.render import StationRenderer
-
     with station_ctx.session() as session:
         station = station_ctx.station(session)
         day = resolve_day(day, station)
-        renderer = StationRenderer(session, station, station_ctx.settings)
+        renderer = station_ctx.renderer(session)
         outcomes = plan_day(session, station, day, renderer, "cli")
         _heading(day)
         for outcome in outcomes:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import select
 
-from broadcaster.cli.context import StationContext
+from broadcaster.station.context import StationContext
 from broadcaster.cli.planning import DateParam, resolve_day
 from broadcaster.db.models import User
 from broadcaster.playout.outputs import OUTPUT_NAMES
@@ -59,9 +59,9 @@ def play_now(station_ctx: StationContext, bulletin_id: int | None, path: str | N
         try:
             if user is None:
                 raise PlayoutError(f"không có người dùng '{username}'.")
-            request = request_play(session, station, user, station_ctx.settings.home,
-                                   bulletin_id=bulletin_id, path=path, emergency=emergency,
-                                   settings=station_ctx.settings)
+            request = request_play(session, station, user, station_ctx.home,
+                                   station_ctx.renderer(session), bulletin_id=bulletin_id,
+                                   path=path, emergency=emergency)
         except PlayoutError as exc:
             click.echo(f"Lỗi: {exc}", err=True)
             sys.exit(1)

@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import select
 
-from broadcaster.cli.context import StationContext
+from broadcaster.station.context import StationContext
 from broadcaster.cli.planning import DateParam, resolve_day
 from broadcaster.db.models import Bulletin, DayPlan
 from broadcaster.errors import BroadcasterError, ConfigError
 from broadcaster.planning.day import plan_day
-from broadcaster.render import StationRenderer, missing_clips, missing_programmes
+from broadcaster.planning.programme import rerender
+from broadcaster.render import missing_clips, missing_programmes
 from broadcaster.retention import prune as prune_files
 
 pass_station = click.make_pass_decorator(StationContext)
@@ -45,7 +46,7 @@ def render(station_ctx: StationContext, day) -> None:
     """Tạo mọi âm thanh còn thiếu: bản tin đọc tự động và chương trình từng buổi phát."""
     with station_ctx.session() as session:
         station = station_ctx.station(session)
-        renderer = StationRenderer(session, station, station_ctx.settings)
+        renderer = station_ctx.renderer(session)
         first = resolve_day(day or "today", station)
         last = first if day else date.max
         work = ([("clip", b.id, _label("clip", b))
@@ -75,11 +76,11 @@ def render(station_ctx: StationContext, day) -> None:
 def _render_one(station_ctx: StationContext, kind: str, row_id: int) -> None:
     """Render one clip or programme, then store it: the write comes after the slow part."""
     with station_ctx.session() as session:
-        renderer = StationRenderer(session, station_ctx.station(session), station_ctx.settings)
+        renderer = station_ctx.renderer(session)
         if kind == "clip":
             renderer.save_clip(renderer.bulletin_clip(session.get(Bulletin, row_id)))
         else:
-            renderer.programme(session.get(DayPlan, row_id))
+            rerender(session, session.get(DayPlan, row_id), renderer)
 
 
 def has_plans(station_ctx: StationContext, day: date) -> bool:
@@ -95,9 +96,7 @@ def prepare_day(station_ctx: StationContext, day) -> str:
     with station_ctx.session() as session:
         station = station_ctx.station(session)
         target = resolve_day(day, station)
-        outcomes = plan_day(session, station, target, StationRenderer(session, station,
-                                                                      station_ctx.settings),
-                            "tự động")
+        outcomes = plan_day(session, station, target, station_ctx.renderer(session), "tự động")
         created = sum(o.created for o in outcomes)
         warnings = sum(len(o.warnings) for o in outcomes)
     return (f"Đã chuẩn bị ngày {target:%d/%m/%Y}: {len(outcomes)} buổi, {created} phiên bản mới "
@@ -159,7 +158,7 @@ def prune_expired(station_ctx: StationContext, dry_run: bool = False):
     with station_ctx.session() as session:
         today = datetime.now(ZoneInfo(station_ctx.station(session).timezone)).date()
     settings = station_ctx.settings
-    return prune_files(settings.home, today, settings["storage.programme_keep_days"],
+    return prune_files(station_ctx.home, today, settings["storage.programme_keep_days"],
                        settings["storage.aircheck_keep_days"], dry_run=dry_run)
 
 

@@ -6,7 +6,7 @@ from typing import BinaryIO
 
 import click
 
-from broadcaster.reading import Explanation, Normalizer, build_lexicon
+from broadcaster.reading import Explanation, ReadingPolicy
 
 _LINE_BREAKS = str.maketrans({"\r": " ", "\x0b": " ", "\x0c": " ", "\x1c": " ", "\x1d": " ",
                               "\x1e": " ", "\x85": " ", "\u2028": " ", "\u2029": " "})
@@ -27,12 +27,6 @@ def _read_lines(stream: BinaryIO) -> list[str]:
     if lines[-1] == "":
         lines.pop()
     return [line.rstrip("\r") for line in lines]
-
-
-def _station_entries(ctx: click.Context) -> dict[str, str]:
-    if ctx.obj is None:
-        return {}
-    return dict(getattr(ctx.obj, "lexicon_entries", lambda: {})())
 
 
 def _columns(start: int, end: int) -> str:
@@ -59,15 +53,16 @@ def _layout(number: int, line: str, result: Explanation) -> str:
 
 
 @click.command("normalize")
-@click.option("--dialect", type=click.Choice(["north", "south"]), default="north", show_default=True,
-              help="Giọng đọc số: north = miền Bắc (nghìn, linh), south = miền Nam (ngàn, lẻ).")
+@click.option("--dialect", type=click.Choice(["north", "south"]),
+              help="Giọng đọc số: north = miền Bắc (nghìn, linh), south = miền Nam (ngàn, lẻ). "
+                   "Mặc định: như đài đọc (theo thiết lập tts.espeak_voice).")
 @click.option("--explain", "show_explanation", is_flag=True,
               help="In chi tiết từng dòng: những chỗ đã thay (vị trí, chữ gốc, cách đọc, quy tắc) "
                    "và những chỗ không đọc được.")
 @click.option("--quiet", "-q", is_flag=True,
               help="Không báo những chỗ không đọc được ra màn hình lỗi (stderr).")
 @click.pass_context
-def normalize(ctx: click.Context, dialect: str, show_explanation: bool, quiet: bool) -> None:
+def normalize(ctx: click.Context, dialect: str | None, show_explanation: bool, quiet: bool) -> None:
     """Chuyển chữ viết của bản tin thành lời phát thanh viên đọc.
 
     Đọc từ đầu vào chuẩn (stdin), mỗi dòng một câu hoặc một đoạn; in ra mỗi dòng một lời đọc,
@@ -77,14 +72,14 @@ def normalize(ctx: click.Context, dialect: str, show_explanation: bool, quiet: b
 
     Ví dụ: echo "Họp lúc 8h30 tại UBND xã." | broadcaster normalize
     """
-    lexicon = build_lexicon(_station_entries(ctx))
+    station = ctx.obj.reading()
     err = click.get_binary_stream("stderr")
-    for key, problem in lexicon.rejected:
+    for key, problem in station.lexicon.rejected:
         _write(err, f"Cảnh báo: bỏ qua mục từ điển của đài «{key}»: {problem}\n")
-    normalizer = Normalizer(lexicon)
+    policy = ReadingPolicy(station.lexicon, dialect or station.dialect)
     out = click.get_binary_stream("stdout")
     for number, line in enumerate(_read_lines(click.get_binary_stream("stdin")), 1):
-        result = normalizer.explain(line, dialect)
+        result = policy.explain(line)
         if show_explanation:
             _write(out, ("\n" if number > 1 else "") + _layout(number, line, result))
             continue

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from broadcaster.cli.context import StationContext
+from broadcaster.station.context import StationContext
 from broadcaster.errors import BroadcasterError
 from broadcaster.reports import (FORMATS, ReportOptions, build_report, date_range, parse_date,
                                  parse_quarter, render)

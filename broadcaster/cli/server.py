@@ -8,8 +8,8 @@ import sys
 
 import click
 
-from broadcaster.cli.context import StationContext
-from broadcaster.playout.lock import RUN_BUSY, RUN_LOCK_NAME, StationLock
+from broadcaster.station.context import StationContext
+from broadcaster.playout.lock import RUN_BUSY, StationLock
 from broadcaster.supervise import Child, supervise
 
 pass_station = click.make_pass_decorator(StationContext)
@@ -40,7 +40,7 @@ def serve(station_ctx: StationContext, host: str | None, port: int | None) -> No
     port = port or settings["web.port"]
     with station_ctx.session() as session:
         station_ctx.station(session)  # fail early and clearly when the station is not set up
-    app = create_app(settings)
+    app = create_app(station_ctx)
     if not _is_loopback(host):
         click.echo(f"CẢNH BÁO: trang web mở cho mạng bên ngoài máy này ({host}). "
                    "Chỉ dùng trong mạng nội bộ của xã, với mật khẩu mạnh.", err=True)
@@ -58,10 +58,10 @@ def run(station_ctx: StationContext) -> None:
         station_ctx.station(session)
     # One `run` per home, held for its whole life; and no playout already running on its own
     # (else the children would be refused and restarted for ever).
-    run_lock = StationLock(settings.home, RUN_LOCK_NAME, RUN_BUSY)
+    run_lock = StationLock(station_ctx.home.run_lock, RUN_BUSY)
     run_lock.acquire()
     try:
-        playout_lock = StationLock(settings.home)
+        playout_lock = StationLock(station_ctx.home.playout_lock)
         playout_lock.acquire()
         playout_lock.release()
         base = [sys.executable, "-m", "broadcaster", "--home", str(settings.home)]

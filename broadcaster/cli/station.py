@@ -12,18 +12,19 @@ import click
 from sqlalchemy import select
 
 from broadcaster.bulletins.importer import ImportReport, import_paths
-from broadcaster.cli.context import StationContext
+from broadcaster.station.context import StationContext
 from broadcaster import audit
 from broadcaster.db.models import Role, SlotTemplate, User, UserRole
 from broadcaster.resources import data_dir
 from broadcaster.schedule import load_schedule
-from broadcaster.settings import CONFIG_FILE, SETTINGS
+from broadcaster.home import Home
+from broadcaster.settings import SETTINGS
+from broadcaster.db.queries import station_schedule
 from broadcaster.station.setup import (DEMO_IDENTITY, StationIdentity, apply_schedule, ensure_station,
-                                       schedule_state, station_schedule)
+                                       schedule_state)
 from broadcaster.station.users import add_user, generate_password
 
 pass_station = click.make_pass_decorator(StationContext)
-SECRET_KEY_FILE = "secret_key"
 ROLE_NAMES = [r.value for r in Role]
 
 
@@ -45,12 +46,12 @@ def _settings_template() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _prepare_home(home: Path) -> None:
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / CONFIG_FILE
+def _prepare_home(home: Home) -> None:
+    home.root.mkdir(parents=True, exist_ok=True)
+    config = home.config
     if not config.exists():
         config.write_text(_settings_template(), encoding="utf-8")
-    secret = home / SECRET_KEY_FILE
+    secret = home.secret_key
     if not secret.exists():
         secret.write_text(secrets.token_hex(32), encoding="ascii")
         secret.chmod(0o600)
@@ -80,7 +81,7 @@ def init(station_ctx: StationContext, demo: bool, schedule_file: str | None, com
     """
     schedule = load_schedule(schedule_file or data_dir("schedules") / "default.toml")
     settings = station_ctx.settings
-    _prepare_home(settings.home)
+    _prepare_home(station_ctx.home)
     password = None
     with station_ctx.session() as session:
         station = ensure_station(session, settings["station"],

@@ -251,6 +251,9 @@ class PlanItem(Base):
     duration_ms: Mapped[Optional[int]]
     offset_ms: Mapped[Optional[int]]  # where the item starts in the slot programme
     carried_from: Mapped[Optional[date]] = mapped_column(Date)  # did not fit on that day
+    # Copied from the bulletin when the version is made: the approved version says what airs.
+    topic_code: Mapped[str] = mapped_column(String(64), default="")
+    source: Mapped[str] = mapped_column(String(16), default="")  # speech or recording
 
 
 class AsRun(Base):

@@ -20,6 +20,7 @@ from broadcaster import audit
 from broadcaster.db.models import DayPlan, PlanItem, PlanStatus, Role, User
 from broadcaster.db.types import now_utc
 from broadcaster.errors import BroadcasterError
+from broadcaster.planning.versions import newest, versions
 
 
 class PlanError(BroadcasterError):
@@ -40,6 +41,9 @@ class ItemSpec:
     title: str
     duration_ms: int
     carried_from: date | None = None
+    # What the as-run log and reports say of it, fixed when the version is made (not in the hash).
+    topic_code: str = ""
+    source: str = ""  # speech or recording
 
 
 def content_hash(air_date, slot_name: str, items: list[ItemSpec], extra: dict) -> str:
@@ -48,13 +52,6 @@ def content_hash(air_date, slot_name: str, items: list[ItemSpec], extra: dict) -
                "items": [[i.bulletin_id, i.clip_key, i.duration_ms] for i in items]}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False)
                           .encode("utf-8")).hexdigest()
-
-
-def versions(session: Session, station_id: int, air_date, slot_id: int) -> list[DayPlan]:
-    """Every version of a slot's plan, newest first."""
-    return list(session.scalars(select(DayPlan).where(
-        DayPlan.station_id == station_id, DayPlan.air_date == air_date, DayPlan.slot_id == slot_id)
-        .order_by(DayPlan.version.desc())))
 
 
 def save_version(session: Session, station_id: int, air_date, slot_id: int, slot_name: str,
@@ -66,27 +63,28 @@ def save_version(session: Session, station_id: int, air_date, slot_id: int, slot
     """
     digest = content_hash(air_date, slot_name, items, extra)
     existing = versions(session, station_id, air_date, slot_id)
-    newest = existing[0] if existing else None
-    if newest is not None and newest.content_hash == digest:
-        if newest.warnings != warnings:
-            newest.warnings = list(warnings)
-        return newest, False
+    latest = existing[0] if existing else None
+    if latest is not None and latest.content_hash == digest:
+        if latest.warnings != warnings:
+            latest.warnings = list(warnings)
+        return latest, False
     for old in existing:
         if old.status is PlanStatus.DRAFT:
             old.status = PlanStatus.SUPERSEDED
     plan = DayPlan(station_id=station_id, air_date=air_date, slot_id=slot_id,
-                   version=(newest.version + 1) if newest else 1, status=PlanStatus.DRAFT,
+                   version=(latest.version + 1) if latest else 1, status=PlanStatus.DRAFT,
                    content_hash=digest, warnings=list(warnings),
                    created_by_id=actor.id if isinstance(actor, User) else None,
                    items=[PlanItem(position=n, bulletin_id=i.bulletin_id, clip_id=i.clip_id,
                                    title=i.title, duration_ms=i.duration_ms,
-                                   carried_from=i.carried_from)
+                                   carried_from=i.carried_from, topic_code=i.topic_code,
+                                   source=i.source)
                           for n, i in enumerate(items)])
     session.add(plan)
     session.flush()
-    if newest is not None and newest.status is PlanStatus.APPROVED:
+    if latest is not None and latest.status is PlanStatus.APPROVED:
         audit.record(session, station_id, actor, "plan.change_approved", "day_plan", plan.id,
-                     before=_state(newest), after=_state(plan), comment=reason)
+                     before=_state(latest), after=_state(plan), comment=reason)
     return plan, True
 
 
@@ -165,9 +163,9 @@ def _require(user: User, action: str) -> None:
 
 
 def _require_newest(session: Session, plan: DayPlan) -> None:
-    newest = versions(session, plan.station_id, plan.air_date, plan.slot_id)[0]
-    if newest.id != plan.id:
-        raise PlanError(f"phiên bản {plan.version} đã cũ: phiên bản mới nhất là {newest.version}.")
+    found = newest(session, plan.station_id, plan.air_date, plan.slot_id)
+    if found.id != plan.id:
+        raise PlanError(f"phiên bản {plan.version} đã cũ: phiên bản mới nhất là {found.version}.")
 
 
 def _state(plan: DayPlan) -> dict:

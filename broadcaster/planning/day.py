@@ -3,45 +3,24 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Protocol
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from broadcaster.db.models import (AsRun, AsRunStatus, Bulletin, BulletinStatus, Clip, DayPlan,
-                                   PlanItem, PlanStatus, RepeatKind, SlotTemplate, Station, Trigger,
-                                   User)
+from broadcaster.db.models import (AsRunStatus, Bulletin, BulletinKind, Clip, DayPlan, PlanItem,
+                                   RepeatKind, Station, User)
+from broadcaster.db.queries import plannable, scheduled_slot_rows, slot_ids, station_schedule
 from broadcaster.errors import BroadcasterError
-from broadcaster.render import Rendered, apply_rendered
-from broadcaster.planning.approval import ItemSpec, content_hash, save_version, versions
-from broadcaster.planning.build import Candidate, Carried, DayPlanDraft, Overhead, build_day
+from broadcaster.planning.approval import ItemSpec
+from broadcaster.planning.build import Candidate, Carried, DayPlanDraft, build_day
+from broadcaster.planning.ports import Renderer
+from broadcaster.planning.programme import prepare_slot, write_slot
+from broadcaster.planning.versions import newest_versions
 from broadcaster.schedule import expand_day
-from broadcaster.station.setup import station_schedule
 
 log = logging.getLogger(__name__)
-
-
-class Renderer(Protocol):
-    """What planning needs from the audio stage (broadcaster.render.StationRenderer)."""
-
-    idents: tuple[Clip, Clip]
-
-    def bulletin_clip(self, bulletin: Bulletin, *, render: bool = True) -> Clip | None:
-        """The bulletin's clip, rendered when missing unless render is False; not stored yet."""
-
-    def save_clip(self, clip: Clip) -> Clip:
-        """Store a clip row made by the renderer; return it with its id."""
-
-    def overhead(self) -> Overhead:
-        """Chime and idents of every programme, and the gap per item."""
-
-    def identity(self) -> dict:
-        """What besides the items makes a programme (ident clips, gap): part of its hash."""
-
-    def render_parts(self, air_date, slot_name, digest, items, ident, closing, gap=None):
-        """Render a programme file (no database writes); return where and each item's offset."""
 
 
 @dataclass(frozen=True)
@@ -51,40 +30,19 @@ class SlotOutcome:
     warnings: tuple[str, ...]
 
 
-@dataclass
-class PreparedSlot:
-    """A slot's new content, rendered and hashed, waiting to be written."""
+@dataclass(frozen=True)
+class DraftedDay:
+    """A day's plans built but not stored, with the clip of each planned bulletin."""
 
-    slot_id: int
-    slot_name: str
-    items: list[ItemSpec]
-    clips: list[Clip]
-    warnings: list[str]
-    extra: dict
-    digest: str
-    newest: DayPlan | None
-    rendered: Rendered | None  # None when the newest version already has this content
+    draft: DayPlanDraft
+    bulletins: dict[int, Bulletin]
+    clips: dict[int, Clip]
+    problems: list[str]
 
 
-def _eligible_bulletins(session: Session, station: Station, day: date) -> list[Bulletin]:
-    return list(session.scalars(select(Bulletin).where(
-        Bulletin.station_id == station.id, Bulletin.deleted_at.is_(None),
-        Bulletin.status == BulletinStatus.ACTIVE,
-        or_(Bulletin.valid_from.is_(None), Bulletin.valid_from <= day),
-        or_(Bulletin.valid_until.is_(None), Bulletin.valid_until >= day))
-        .order_by(Bulletin.id)))
-
-
-def _newest_versions(session: Session, station: Station, where) -> dict[tuple, DayPlan]:
-    """The newest draft-or-approved version of each (date, slot) matching `where`."""
-    plans = session.scalars(select(DayPlan).where(
-        DayPlan.station_id == station.id, where,
-        DayPlan.status.in_([PlanStatus.DRAFT, PlanStatus.APPROVED]))
-        .order_by(DayPlan.version.desc()))
-    newest: dict[tuple, DayPlan] = {}
-    for plan in plans:
-        newest.setdefault((plan.air_date, plan.slot_id), plan)
-    return newest
+def source_of(bulletin: Bulletin) -> str:
+    """How a bulletin is voiced, as the as-run log records it."""
+    return "recording" if bulletin.kind is BulletinKind.RECORDING else "speech"
 
 
 def aired_before(session: Session, station: Station, day: date, bulletin_ids: list[int]) -> dict[int, int]:
@@ -96,15 +54,12 @@ def aired_before(session: Session, station: Station, day: date, bulletin_ids: li
     """
     if not bulletin_ids:
         return {}
-    newest = _newest_versions(session, station, DayPlan.air_date != day)
+    newest = newest_versions(session, station.id, DayPlan.air_date != day, live=True)
     if not newest:
         return {}
     outcomes: dict[tuple, set] = {}
-    for air_date, slot_name, status in session.execute(select(
-            AsRun.air_date, AsRun.slot_name, AsRun.status).where(
-            AsRun.station_id == station.id, AsRun.kind == "slot",
-            AsRun.trigger == Trigger.SCHEDULE)):
-        outcomes.setdefault((air_date, slot_name), set()).add(status)
+    for row in scheduled_slot_rows(session, station.id):
+        outcomes.setdefault((row.air_date, row.slot_name), set()).add(row.status)
     lost = {key for key, seen in outcomes.items()
             if seen <= {AsRunStatus.MISSED, AsRunStatus.FAILED}}
     counted = [plan.id for (air_date, _), plan in newest.items()
@@ -144,7 +99,8 @@ def _carried_in(session: Session, station: Station, day: date,
     """Yesterday's left-overs, read from its stored newest versions, as today's candidates."""
     by_id = {c.bulletin_id: c for c in candidates}
     carried, problems = [], []
-    yesterday = _newest_versions(session, station, DayPlan.air_date == day - timedelta(days=1))
+    yesterday = newest_versions(session, station.id, DayPlan.air_date == day - timedelta(days=1),
+                                live=True)
     for plan in sorted(yesterday.values(), key=lambda p: p.slot.start_time):
         for bulletin_id, since, title in plan.carried_out:
             if bulletin_id in by_id:
@@ -155,53 +111,16 @@ def _carried_in(session: Session, station: Station, day: date,
     return tuple(carried), problems
 
 
-def draft_day(session: Session, station: Station, day: date,
-              renderer: Renderer) -> tuple[DayPlanDraft, dict[int, Clip], list[str]]:
+def draft_day(session: Session, station: Station, day: date, renderer: Renderer) -> DraftedDay:
     """Build (without storing) the plans of a date, rendering missing clips (no writes)."""
     schedule = station_schedule(session, station)
-    candidates, clips, problems = _candidates(session, station, day,
-                                              _eligible_bulletins(session, station, day), renderer)
+    bulletins = list(session.scalars(select(Bulletin).where(plannable(station.id, day))
+                                     .order_by(Bulletin.id)))
+    candidates, clips, problems = _candidates(session, station, day, bulletins, renderer)
     carried, carry_problems = _carried_in(session, station, day, candidates)
     draft = build_day(day, [i.slot for i in expand_day(schedule, day)], candidates,
                       renderer.overhead(), carried)
-    return draft, clips, problems + carry_problems
-
-
-def prepare_slot(session: Session, station: Station, day: date, slot_id: int, slot_name: str,
-                 entries: list[tuple[ItemSpec, Clip]], warnings: list[str],
-                 carried_out: list, renderer: Renderer) -> PreparedSlot:
-    """Hash a slot's content and render its programme if it is new; no database writes."""
-    ident, closing = renderer.idents
-    extra = dict(renderer.identity(), carried_out=carried_out)
-    items = [spec for spec, _ in entries]
-    clips = [clip for _, clip in entries]
-    digest = content_hash(day, slot_name, items, extra)
-    found = versions(session, station.id, day, slot_id)
-    newest = found[0] if found else None
-    rendered = None
-    if newest is None or newest.content_hash != digest:
-        rendered = renderer.render_parts(day, slot_name, digest,
-                                         [(i.title, c) for i, c in entries], ident, closing)
-    return PreparedSlot(slot_id, slot_name, items, clips, warnings, extra, digest, newest, rendered)
-
-
-def write_slot(session: Session, station: Station, day: date, prepared: PreparedSlot,
-               renderer: Renderer, actor: User | str, reason: str) -> tuple[DayPlan, bool]:
-    """Store a prepared slot: a new version with its programme, or the kept one's warnings."""
-    if prepared.rendered is None:
-        if prepared.newest.warnings != prepared.warnings:
-            prepared.newest.warnings = list(prepared.warnings)
-        return prepared.newest, False
-    ident, closing = (renderer.save_clip(clip) for clip in renderer.idents)
-    saved = [renderer.save_clip(clip) for clip in prepared.clips]
-    items = [replace(spec, clip_id=clip.id) for spec, clip in zip(prepared.items, saved)]
-    plan, created = save_version(session, station.id, day, prepared.slot_id, prepared.slot_name,
-                                 items, prepared.warnings, prepared.extra, actor, reason)
-    plan.ident_clip_id, plan.closing_clip_id = ident.id, closing.id
-    plan.gap_ms = prepared.extra["gap_ms"]
-    plan.carried_out = prepared.extra["carried_out"]
-    apply_rendered(plan, prepared.rendered)
-    return plan, created
+    return DraftedDay(draft, {b.id: b for b in bulletins}, clips, problems + carry_problems)
 
 
 def plan_day(session: Session, station: Station, day: date, renderer: Renderer,
@@ -211,17 +130,18 @@ def plan_day(session: Session, station: Station, day: date, renderer: Renderer,
     Every clip and programme is rendered before the first write, so the database's write lock
     (SQLite has one for the whole file) is held only for the short final step.
     """
-    draft, clips, problems = draft_day(session, station, day, renderer)
-    slot_ids = dict(session.execute(select(SlotTemplate.name, SlotTemplate.id)
-                                    .where(SlotTemplate.station_id == station.id)).all())
+    drafted = draft_day(session, station, day, renderer)
+    clips, bulletins, problems = drafted.clips, drafted.bulletins, drafted.problems
+    ids = slot_ids(session, station.id)
     prepared = []
-    for slot_plan in draft.slots:
+    for slot_plan in drafted.draft.slots:
         entries = [(ItemSpec(i.bulletin_id, None, clips[i.bulletin_id].cache_key, i.title,
-                             i.duration_ms, i.carried_from), clips[i.bulletin_id])
+                             i.duration_ms, i.carried_from, bulletins[i.bulletin_id].topic.code,
+                             source_of(bulletins[i.bulletin_id])), clips[i.bulletin_id])
                    for i in slot_plan.items]
         carried_out = [[c.candidate.bulletin_id, c.since.isoformat(), c.candidate.title]
                        for c in slot_plan.carried_out]
-        prepared.append(prepare_slot(session, station, day, slot_ids[slot_plan.slot.name],
+        prepared.append(prepare_slot(session, station, day, ids[slot_plan.slot.name],
                                      slot_plan.slot.name, entries,
                                      list(problems) + list(slot_plan.warnings), carried_out,
                                      renderer))

@@ -147,13 +147,6 @@ def close_crashed_rows(session: Session, station_id: int, now: datetime) -> list
     return found
 
 
-def slot_rows(session: Session, station_id: int, air_date: date, slot_name: str) -> list[AsRun]:
-    """The scheduled slot rows of one slot instance, oldest first."""
-    return list(session.scalars(select(AsRun).where(
-        AsRun.station_id == station_id, AsRun.kind == "slot", AsRun.trigger == Trigger.SCHEDULE,
-        AsRun.air_date == air_date, AsRun.slot_name == slot_name).order_by(AsRun.id)))
-
-
 def list_as_run(session: Session, station_id: int, date_from: date | None = None,
                 date_to: date | None = None) -> list[AsRun]:
     """The as-run log of a station between two local air dates (inclusive), in airing order."""

@@ -23,9 +23,8 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
-from broadcaster.cli.context import StationContext
 from broadcaster.db.models import DayPlan
-from broadcaster.planning.airable import airable_plan
+from broadcaster.planning.versions import airable_plan
 from broadcaster.playout import asrun, heartbeat, reconcile, requests
 from broadcaster.playout.air import Air
 from broadcaster.playout.dbwrite import Writer, retryable
@@ -33,14 +32,15 @@ from broadcaster.playout.lock import StationLock
 from broadcaster.playout.clock import Clock
 from broadcaster.playout.errors import PlayoutError
 from broadcaster.playout.journal import Journal
-from broadcaster.playout.manual import RequestedPlays
+from broadcaster.playout.manual import ManualEnv, RequestedPlays
 from broadcaster.playout.missed import log_missed, log_missed_cue
-from broadcaster.playout.outputs import (AIRCHECK, OUTPUT_NAMES, AircheckOutput, Output, check_device,
+from broadcaster.playout.outputs import (OUTPUT_NAMES, AircheckOutput, Output, check_device,
                                          device_backend, device_output, icecast_output)
 from broadcaster.playout.cues import Cue, slot_cue
 from broadcaster.playout.playback import Env, Playback
 from broadcaster.playout.programme import cleanup_cache, prepare
-from broadcaster.playout.resume import ResumePolicy
+from broadcaster.playout.resume import Resume, ResumeEnv, ResumePolicy
+from broadcaster.station.context import StationContext
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +73,11 @@ class Daemon:
         self.output_names = names
         self.reconcile_seconds = reconcile_seconds or self.settings["playout.reconcile_seconds"]
         self.poll_seconds = poll_seconds
-        self.home: Path = self.settings.home
-        self.cache_dir = self.home / "playout" / "cache"
-        self.journal = Journal(self.home / "playout" / "journal")
+        self.home = ctx.home
+        self.cache_dir = self.home.playout_cache
+        self.journal = Journal(self.home.journal)
         self.air = Air()
-        self.lock = StationLock(self.home)
+        self.lock = StationLock(self.home.playout_lock)
         self.writer = Writer(ctx.session, name="asrun-writer")
         self.notes: list[str] = []
         self.last_outputs: dict[str, str] = {}
@@ -101,8 +101,8 @@ class Daemon:
         self.instance = uuid.uuid4().hex
         self.station_id = 0
         self.zone = "Asia/Ho_Chi_Minh"
-        self.resume = ResumePolicy(self)
-        self.requested = RequestedPlays(self)
+        self.resume: ResumePolicy | None = None      # made at start, once the station is known
+        self.requested: RequestedPlays | None = None
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -126,6 +126,13 @@ class Daemon:
                     pid=other.pid, host=other.host,
                     seen=other.seen_at.astimezone(ZoneInfo(self.zone)).strftime("%H:%M:%S %d/%m")))
             heartbeat.write_heartbeat(session, station.id, self._started_at, now, self._state())
+        self.resume = ResumePolicy(ResumeEnv(
+            self.ctx.session, self.station_id, self.home, self.clock,
+            self.settings["playout.resume"], self.settings["planning.unapproved"]))
+        self.requested = RequestedPlays(ManualEnv(
+            self.ctx.session, self.station_id, self.home, self.zone, self.clock,
+            self.settings["playout.request_ttl_minutes"], self.air, self.writer, self.env,
+            self._after_cut))
         if "device" in self.output_names:
             reason = check_device(self.settings["playout.device"])
             if reason:
@@ -147,7 +154,12 @@ class Daemon:
                       "được nhận nhưng chưa phát xong khi tiến trình phát trước dừng: đóng lại, "
                       "không phát lại.")
         self.writer.start()
-        self.resume.after_restart({row.row_id for row in crashed}, STOP_REASON)
+        for row_id, decision in self.resume.after_restart({row.row_id for row in crashed},
+                                                         STOP_REASON):
+            self._record_resume(decision, lambda row_id=row_id: row_id)
+            if decision.cue is not None:
+                self.scheduler.add_job(self.air_resumed, "date", run_date=now, id=f"resume:{row_id}",
+                                       executor="air", args=[decision.cue])
         self.reconcile()
         self.scheduler.add_job(self.reconcile, "interval", seconds=self.reconcile_seconds,
                                id="reconcile")
@@ -241,7 +253,11 @@ class Daemon:
         """Every second: take play requests, notice plan changes, write the heartbeat."""
         now = self.clock.now()
         try:
-            self.requested.take(now)
+            for taken in self.requested.take(now):
+                self.scheduler.add_job(self.requested.air, "date", run_date=now,
+                                       id=f"request:{taken.request_id}",
+                                       executor="emergency" if taken.emergency else "prepare",
+                                       args=[taken.request_id])
         except SQLAlchemyError as exc:
             self._db_trouble("taking play requests", exc)
         changed = False
@@ -279,6 +295,20 @@ class Daemon:
         return Env(self.ctx.session, self.station_id, self.cache_dir, self.clock, self._make_outputs,
                    self.writer, self.journal)
 
+    def _after_cut(self, cut: Playback) -> Cue | None:
+        """What airs once an emergency that cut a slot has ended: the resume policy decides."""
+        decision = self.resume.after_cut(cut.cue, cut.outcome.status, cut.outcome.position_ms)
+        if decision is None:
+            return None
+        self._record_resume(decision, lambda: cut.row_id)  # the cut row's id, once it is written
+        return decision.cue
+
+    def _record_resume(self, decision: Resume, row_id: Callable[[], int | None]) -> None:
+        """Queue a resume decision's audit event after the cut row's own writes."""
+        station_id = self.station_id
+        self.writer.submit(lambda s: decision.record(s, station_id, row_id()),
+                           f"resume decision for {decision.slot_name} {decision.air_date}")
+
     def _make_outputs(self, cue: Cue) -> list[Output]:
         made: list[Output] = []
         for name in self.output_names:
@@ -291,7 +321,7 @@ class Daemon:
         return made
 
     def _aircheck_path(self, cue: Cue) -> Path:
-        folder = self.home / AIRCHECK / cue.air_date.isoformat()
+        folder = self.home.aircheck_folder(cue.air_date)
         path, number = folder / f"{cue.aircheck_name}.mp3", 1
         while path.exists():
             number += 1
@@ -304,7 +334,7 @@ class Daemon:
             plan = session.get(DayPlan, plan_id)
             if plan is None or not plan.programme_path:
                 return
-            source, key = self.home / plan.programme_path, f"plan{plan.id}-v{plan.version}"
+            source, key = self.home.path(plan.programme_path), f"plan{plan.id}-v{plan.version}"
         try:
             prepare(source, self.cache_dir, key)
         except PlayoutError as exc:
@@ -342,7 +372,7 @@ class Daemon:
                                                 self.settings["planning.unapproved"])
                 if plan is None or plan.id != plan_id:
                     return  # changed since the job was made; the next reconcile knows better
-                cue = slot_cue(session, plan, instance, self.home)
+                cue = slot_cue(plan, instance, self.home)
             playback = Playback(cue, self.env())
             playback.prepare()
             if playback.prepared is None:

@@ -1,5 +1,5 @@
-"""One playout daemon per station home: an exclusive OS lock on `<home>/playout.lock` (and one
-`broadcaster run` per home: `<home>/run.lock`).
+"""One playout daemon per station home: an exclusive OS lock on its `playout.lock` (and one
+`broadcaster run` per home: its `run.lock`; both named by broadcaster.home.Home).
 
 The lock is held by an open file for as long as the daemon runs, so the operating system lets go
 of it when the process ends, however it ends (a crash, SIGKILL, a power cut): there is nothing
@@ -14,8 +14,6 @@ from pathlib import Path
 
 from broadcaster.playout.errors import PlayoutError
 
-LOCK_NAME = "playout.lock"
-RUN_LOCK_NAME = "run.lock"
 PLAYOUT_BUSY = ("tiến trình phát của đài đang chạy ({holder}đang giữ khóa {path}); mỗi đài chỉ chạy "
                 "một tiến trình phát, nếu không mọi buổi sẽ phát hai lần. Hãy dùng tiến trình đang "
                 "chạy, hoặc dừng nó trước.")
@@ -25,8 +23,8 @@ _LOCKED_BYTE = 4096  # Windows: lock a byte past the pid text, so another proces
 
 
 class StationLock:
-    def __init__(self, home: Path, name: str = LOCK_NAME, busy: str = PLAYOUT_BUSY):
-        self.path = Path(home) / name
+    def __init__(self, path: Path, busy: str = PLAYOUT_BUSY):
+        self.path = Path(path)
         self._busy = busy
         self._fd: int | None = None
 

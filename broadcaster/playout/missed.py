@@ -9,27 +9,22 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from pathlib import Path
-
-from sqlalchemy import select
-
 from broadcaster.db.models import AsRunStatus, DayPlan
+from broadcaster.home import Home
+from broadcaster.planning.versions import newest
 from broadcaster.playout import asrun, reconcile
-from broadcaster.playout.cues import slot_cue
+from broadcaster.playout.cues import Cue, slot_cue
 from broadcaster.playout.dbwrite import Writer
-from broadcaster.playout.cues import Cue
 
 log = logging.getLogger(__name__)
 
 
-def log_missed(session, writer: Writer, station_id: int, home: Path, case: reconcile.SlotCase,
+def log_missed(session, writer: Writer, station_id: int, home: Home, case: reconcile.SlotCase,
                reason: str, now: datetime) -> None:
     """Queue the MISSED row of a slot reconcile found unaired after its grace window."""
-    plan = (session.get(DayPlan, case.plan_id) if case.plan_id else session.scalar(
-        select(DayPlan).where(DayPlan.station_id == station_id,
-                              DayPlan.air_date == case.instance.local_date,
-                              DayPlan.slot_id == case.slot_id).order_by(DayPlan.version.desc())))
-    cue = slot_cue(session, plan, case.instance, home)
+    plan = (session.get(DayPlan, case.plan_id) if case.plan_id
+            else newest(session, station_id, case.instance.local_date, case.slot_id))
+    cue = slot_cue(plan, case.instance, home)
     write_missed(writer, station_id, cue, reason, now, with_items=case.plan_id is not None,
                  instance=case.instance)
 

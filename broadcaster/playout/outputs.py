@@ -24,7 +24,6 @@ from broadcaster.playout.programme import BYTES_PER_MS, PCM_INPUT, SAMPLE_RATE, 
 log = logging.getLogger(__name__)
 
 OUTPUT_NAMES = ("device", "icecast", "aircheck")
-AIRCHECK = "aircheck"  # folder of the station home holding air-checks, one folder per air date
 MAX_QUEUED_MS = 5000        # an output this far behind real time is declared stuck
 CLOSE_TIMEOUT_SECONDS = 15  # time for an encoder to flush and a sound card to drain
 

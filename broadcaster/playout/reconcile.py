@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from broadcaster.db.models import AsRun, AsRunStatus, DayPlan, SlotTemplate, Station, Trigger
-from broadcaster.planning.airable import airable_plan
-from broadcaster.playout.asrun import EMERGENCY_CUT, slot_rows
+from broadcaster.db.models import AsRun, AsRunStatus, DayPlan, SlotTemplate, Station
+from broadcaster.db.queries import scheduled_slot_rows, slot_ids, station_schedule
+from broadcaster.planning.versions import airable_plan
+from broadcaster.playout.asrun import EMERGENCY_CUT
 from broadcaster.schedule import SlotInstance, expand_day
-from broadcaster.station.setup import station_schedule
 
 LEAD_SECONDS = 3.0  # a slot's job wakes this early to open its outputs, then waits for the instant
 UNAPPROVED = "chưa được duyệt"
@@ -76,7 +76,8 @@ def counts_as_handled(row: AsRun, grace_ends_at: datetime, now: datetime) -> boo
 def slot_handled(session: Session, station_id: int, instance: SlotInstance, now: datetime) -> bool:
     """Whether a slot instance already has a row that counts (see counts_as_handled)."""
     return any(counts_as_handled(row, instance.grace_ends_at, now)
-               for row in slot_rows(session, station_id, instance.local_date, instance.slot.name))
+               for row in scheduled_slot_rows(session, station_id, [instance.local_date],
+                                              instance.slot.name))
 
 
 def job_id(plan_id: int, version: int) -> str:
@@ -121,20 +122,17 @@ def find_instance(session: Session, station: Station, air_date: date, slot_name:
 def gather(session: Session, station: Station, unapproved_policy: str, now: datetime) -> list[SlotCase]:
     """Read the slot instances around now and their plans and as-run rows."""
     schedule = station_schedule(session, station)
-    slot_ids = dict(session.execute(select(SlotTemplate.name, SlotTemplate.id)
-                                    .where(SlotTemplate.station_id == station.id)).all())
+    ids = slot_ids(session, station.id)
     days = local_days(now, station.timezone)
     rows: dict[tuple[date, str], list[AsRun]] = {}
-    for row in session.scalars(select(AsRun).where(
-            AsRun.station_id == station.id, AsRun.kind == "slot", AsRun.trigger == Trigger.SCHEDULE,
-            AsRun.air_date.in_(days))):
+    for row in scheduled_slot_rows(session, station.id, days):
         rows.setdefault((row.air_date, row.slot_name), []).append(row)
     planned = set(session.execute(select(DayPlan.air_date, DayPlan.slot_id).where(
         DayPlan.station_id == station.id, DayPlan.air_date.in_(days))).all())
     cases = []
     for day in days:
         for instance in expand_day(schedule, day):
-            slot_id = slot_ids[instance.slot.name]
+            slot_id = ids[instance.slot.name]
             has_plans = (day, slot_id) in planned
             plan = airable_plan(session, station.id, day, slot_id, unapproved_policy) if has_plans else None
             handled = any(counts_as_handled(row, instance.grace_ends_at, now)

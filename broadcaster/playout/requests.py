@@ -18,8 +18,9 @@ from broadcaster import audit
 from broadcaster.db.models import Bulletin, Clip, Role, Station, User
 from broadcaster.db.playout_models import PlayRequest
 from broadcaster.errors import BroadcasterError
+from broadcaster.home import Home
 from broadcaster.playout.errors import PlayoutError
-from broadcaster.settings import Settings, load_settings
+from broadcaster.render import StationRenderer
 
 EXPIRED = ("quá hạn, không phát: tiến trình phát không nhận yêu cầu trong {minutes} phút "
            "(thiết lập playout.request_ttl_minutes)")
@@ -27,10 +28,10 @@ ABANDONED = ("tiến trình phát đã nhận yêu cầu này nhưng dừng khi 
              "điện hoặc lỗi); không phát lại")
 
 
-def request_play(session: Session, station: Station, user: User, home: Path, *,
-                 bulletin_id: int | None = None, clip_id: int | None = None,
-                 path: str | Path | None = None, emergency: bool = False, comment: str = "",
-                 settings: Settings | None = None) -> PlayRequest:
+def request_play(session: Session, station: Station, user: User, home: Home,
+                 renderer: StationRenderer, *, bulletin_id: int | None = None,
+                 clip_id: int | None = None, path: str | Path | None = None,
+                 emergency: bool = False, comment: str = "") -> PlayRequest:
     """Queue a manual or emergency play for the daemon; audited. Raise PlayoutError if refused.
 
     A bulletin airs `clip_id` when the caller knows the clip (the web page's confirm step passes
@@ -44,7 +45,7 @@ def request_play(session: Session, station: Station, user: User, home: Path, *,
     if (bulletin_id is None and clip_id is None) == (path is None):
         raise PlayoutError("hãy chọn đúng một nội dung để phát: một bản tin hoặc một tệp.")
     if path is None:
-        clip = _bulletin_clip(session, station, home, bulletin_id, clip_id, settings)
+        clip = _bulletin_clip(session, station, home, renderer, bulletin_id, clip_id)
         bulletin = session.get(Bulletin, bulletin_id if bulletin_id is not None else clip.bulletin_id)
         bulletin_id = bulletin.id
         stored, title, clip_id = clip.path, bulletin.title, clip.id
@@ -53,12 +54,7 @@ def request_play(session: Session, station: Station, user: User, home: Path, *,
         absolute = file if file.is_absolute() else (Path.cwd() / file)
         if not absolute.is_file():
             raise PlayoutError(f"không tìm thấy tệp {path}.")
-        absolute = absolute.resolve()
-        try:
-            stored = str(absolute.relative_to(home.resolve()))
-        except ValueError:
-            stored = str(absolute)
-        title = absolute.name
+        stored, title = home.relative(absolute), absolute.name
     request = PlayRequest(station_id=station.id, user_id=user.id, operator=user.username,
                           emergency=emergency, bulletin_id=bulletin_id, clip_id=clip_id,
                           path=stored, title=title)
@@ -71,11 +67,9 @@ def request_play(session: Session, station: Station, user: User, home: Path, *,
     return request
 
 
-def _bulletin_clip(session: Session, station: Station, home: Path, bulletin_id: int | None,
-                   clip_id: int | None, settings: Settings | None) -> Clip:
+def _bulletin_clip(session: Session, station: Station, home: Home, renderer: StationRenderer,
+                   bulletin_id: int | None, clip_id: int | None) -> Clip:
     """The clip to air for a bulletin: the given one (checked), or its current text's."""
-    from broadcaster.render import StationRenderer, bulletin_text  # the render glue is heavy
-
     clip = session.get(Clip, clip_id) if clip_id is not None else None
     if clip_id is not None and (clip is None or clip.station_id != station.id):
         raise PlayoutError(f"không có đoạn âm thanh số {clip_id}.")
@@ -86,21 +80,16 @@ def _bulletin_clip(session: Session, station: Station, home: Path, bulletin_id: 
     bulletin = session.get(Bulletin, bulletin_id)
     if bulletin is None or bulletin.station_id != station.id or bulletin.deleted_at is not None:
         raise PlayoutError(f"không có bản tin số {bulletin_id}.")
-    renderer = StationRenderer(session, station,
-                               settings if settings is not None else load_settings(home))
     if clip is not None:
-        if clip.bulletin_id != bulletin.id and not (
-                clip.kind == "speech" and clip.spoken_text
-                and clip.spoken_text == renderer.spoken(bulletin_text(bulletin))):
+        if not renderer.is_clip_of(clip, bulletin):
             raise PlayoutError(f"đoạn âm thanh số {clip_id} không phải của bản tin số {bulletin_id}.")
     else:
         try:
-            made = renderer.bulletin_clip(bulletin)
-            clip = renderer.save_clip(made) if hasattr(renderer, "save_clip") else made
+            clip = renderer.save_clip(renderer.bulletin_clip(bulletin))
         except BroadcasterError as exc:
             raise PlayoutError(f"bản tin số {bulletin_id} «{bulletin.title}» chưa có âm thanh "
                                f"phát được ({exc}).") from None
-    if not (home / clip.path).is_file():
+    if not home.path(clip.path).is_file():
         raise PlayoutError(f"không tìm thấy tệp âm thanh của bản tin số {bulletin_id} "
                            f"({clip.path}): hãy dựng lại âm thanh.")
     return clip

@@ -24,6 +24,7 @@ from broadcaster.reading.model import (
     Unreadable,
 )
 from broadcaster.reading.normalizer import Normalizer, explain, normalize
+from broadcaster.reading.policy import ReadingPolicy
 
 __all__ = [
     "DEFAULT_LEXICON_PATH",
@@ -36,6 +37,7 @@ __all__ = [
     "LexiconEntry",
     "LexiconError",
     "Normalizer",
+    "ReadingPolicy",
     "Replacement",
     "Unreadable",
     "build_lexicon",

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from broadcaster.db.models import SlotTemplate, Station, Topic
-from broadcaster.schedule import Schedule, SlotSpec
+from broadcaster.schedule import Schedule
 from broadcaster.station.topics import DEFAULT_TOPICS
 
 
@@ -87,13 +87,3 @@ def schedule_state(schedule: Schedule) -> list[dict]:
     return [{"name": s.name, "title": s.title, "start": s.start.strftime("%H:%M:%S"),
              "length_seconds": s.length_seconds, "grace_seconds": s.grace_seconds,
              "weekdays": list(s.weekdays)} for s in schedule.slots]
-
-
-def station_schedule(session: Session, station: Station) -> Schedule:
-    """The station's active slots as a Schedule (the database is the truth after init)."""
-    templates = session.scalars(select(SlotTemplate).where(SlotTemplate.station_id == station.id,
-                                                           SlotTemplate.active)
-                                .order_by(SlotTemplate.start_time))
-    return Schedule(station.timezone, tuple(
-        SlotSpec(t.name, t.title, t.start_time, t.length_seconds, tuple(t.weekdays), t.grace_seconds)
-        for t in templates))

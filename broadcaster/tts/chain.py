@@ -52,24 +52,13 @@ class SpeechChain:
 
     def speak(self, text: str) -> Clip:
         """Return a clip of text: from the cache if any engine has it, else the first that works."""
-        spoken = spoken_form(text)
-        if not spoken:
-            raise SpeechError("Không có chữ nào để đọc.")
-        ready: list[tuple[Engine, str, str]] = []
-        skipped: list[SkipReason] = []
-        for engine in self.engines:
-            try:
-                engine.check()
-                version = engine.version()
-            except SpeechError as exc:
-                skipped.append(SkipReason(engine.name, "unavailable", str(exc)))
-                continue
-            key = self.key_for(spoken, engine, version)
+        spoken = self._checked(text)
+        ready, skipped = self._ready(spoken)
+        for _, _, key in ready:
             hit = self.cache.get(key)
             if hit is not None:
-                log.debug("clip %s served from cache (%s)", key[:12], engine.name)
+                log.debug("clip %s served from cache", key[:12])
                 return hit
-            ready.append((engine, version, key))
         order = {engine.name: index for index, engine in enumerate(self.engines)}
         for engine, version, key in ready:
             reason = self._rest_reason(engine)
@@ -86,6 +75,33 @@ class SpeechChain:
         skipped.sort(key=lambda s: order[s.engine])
         raise SpeechError("Không tạo được bản đọc bằng bộ đọc nào. "
                           + " ".join(f"[{s.engine}] {s.message}" for s in skipped))
+
+    def cache_keys(self, text: str) -> list[str]:
+        """The keys under which this chain would find a clip of text, in order of preference
+        (one per engine that can run here). A clip is the text's clip only under one of them."""
+        return [key for _, _, key in self._ready(self._checked(text))[0]]
+
+    @staticmethod
+    def _checked(text: str) -> str:
+        spoken = spoken_form(text)
+        if not spoken:
+            raise SpeechError("Không có chữ nào để đọc.")
+        return spoken
+
+    def _ready(self, spoken: str) -> tuple[list[tuple[Engine, str, str]], list[SkipReason]]:
+        """The engines that can run here with their version and key for the text, and why the
+        others cannot."""
+        ready: list[tuple[Engine, str, str]] = []
+        skipped: list[SkipReason] = []
+        for engine in self.engines:
+            try:
+                engine.check()
+                version = engine.version()
+            except SpeechError as exc:
+                skipped.append(SkipReason(engine.name, "unavailable", str(exc)))
+                continue
+            ready.append((engine, version, self.key_for(spoken, engine, version)))
+        return ready, skipped
 
     def key_for(self, text: str, engine: Engine, version: str) -> str:
         """Return the cache key of text read by engine (text as given to the engine)."""

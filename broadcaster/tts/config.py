@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from broadcaster.audio.config import clip_cache_dir, loudness_target
+from broadcaster.audio.config import loudness_target
+from broadcaster.home import Home
 from broadcaster.tts.base import Engine, create_engine, engine_class
 from broadcaster.tts.cache import ClipCache
 from broadcaster.tts.chain import SpeechChain
@@ -55,5 +56,5 @@ def build_chain(settings: Any, *, names: Sequence[str] | None = None, voice: str
                 speed: float | None = None, cache_dir: Path | None = None) -> SpeechChain:
     """Return the station's speech chain; the cache is the station home's cache/clips/."""
     engines = build_engines(settings, names=names, voice=voice, speed=speed)
-    folder = cache_dir if cache_dir is not None else clip_cache_dir(settings.home)
+    folder = cache_dir if cache_dir is not None else Home(settings.home).clip_cache
     return SpeechChain(engines, ClipCache(folder), loudness_target(settings))

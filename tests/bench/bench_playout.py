@@ -29,7 +29,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from broadcaster.cli import cli
-from broadcaster.cli.context import StationContext
+from broadcaster.station.context import StationContext
 from broadcaster.db.models import AsRun, Bulletin, DayPlan, PlanItem, PlanStatus, SlotTemplate, Topic
 from broadcaster.playout.asrun import lateness_ms
 from broadcaster.playout.daemon import Daemon

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
-from broadcaster.cli.context import StationContext
+from broadcaster.station.context import StationContext
 from broadcaster.db.models import (AsRun, AsRunStatus, Bulletin, DayPlan, PlanItem, PlanStatus,
                                    Priority, SlotTemplate, Topic, Trigger, User)
 from broadcaster.db.playout_models import PlayoutHeartbeat
@@ -122,10 +122,9 @@ def urls(home: Path) -> list[str]:
 
 
 def bench_test_client(home: Path, count: int) -> None:
-    from broadcaster.settings import load_settings
     from web import create_app
 
-    app = create_app(load_settings(home), {"WTF_CSRF_ENABLED": False})
+    app = create_app(StationContext(str(home)), {"WTF_CSRF_ENABLED": False})
     client = app.test_client()
     assert client.post("/dang-nhap", data={"username": "admin", "password": PASSWORD}).status_code == 302
     print(f"\nFlask test client, {count} requests per page (ms):")
@@ -145,10 +144,9 @@ def bench_test_client(home: Path, count: int) -> None:
 def bench_waitress(home: Path, count: int) -> None:
     import waitress
 
-    from broadcaster.settings import load_settings
     from web import create_app
 
-    app = create_app(load_settings(home), {"WTF_CSRF_ENABLED": False})
+    app = create_app(StationContext(str(home)), {"WTF_CSRF_ENABLED": False})
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

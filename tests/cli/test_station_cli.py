@@ -5,7 +5,7 @@ from datetime import time
 
 from sqlalchemy import select
 
-from broadcaster.cli.context import StationContext
+from broadcaster.station.context import StationContext
 from broadcaster.db.models import AuditEvent, Bulletin, Role, SlotTemplate, User
 from broadcaster.station.users import check_password
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from broadcaster.db.models import (AuditEvent, Bulletin, DayPlan, PlanStatus, Role, SlotTemplate,
                                    Topic, User)
 from broadcaster.planning import approval
-from broadcaster.planning.airable import airable_plan
+from broadcaster.planning.versions import airable_plan
 from broadcaster.planning.approval import (ItemSpec, NotAllowed, PlanError, approve, reject,
                                            save_version)
 from broadcaster.station.users import add_user

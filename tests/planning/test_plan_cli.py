@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from broadcaster.cli.context import StationContext
+from broadcaster.station.context import StationContext
 from broadcaster.db.models import AuditEvent, Bulletin, DayPlan, PlanStatus
 
 DAY = "2024-03-01"  # a Friday

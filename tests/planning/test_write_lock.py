@@ -50,7 +50,8 @@ def test_no_write_lock_is_held_while_speech_and_programmes_render(invoke, statio
     assert invoke("import", str(scripts)).exit_code == 0
     with station_ctx.session() as session:
         station = station_ctx.station(session)
-        renderer = WatchedRenderer(session, station, station_ctx.settings)
+        renderer = WatchedRenderer(session, station, station_ctx.settings, station_ctx.home,
+                                   station_ctx.reading(session))
         renderer.checks = []
         outcomes = plan_day(session, station, date(2024, 3, 1), renderer, "test")
         assert [o.created for o in outcomes] == [True, True]

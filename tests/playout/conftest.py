@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from broadcaster.cli.context import StationContext
+from broadcaster.station.context import StationContext
 from broadcaster.db.models import (AsRun, Bulletin, DayPlan, PlanItem, PlanStatus, SlotTemplate,
                                    Topic)
 from broadcaster.db.playout_models import PlayRequest
 from broadcaster.playout.daemon import Daemon
 from broadcaster.playout.programme import ffmpeg_exe
-from broadcaster.settings import CONFIG_FILE
+from broadcaster.home import Home
 
 
 def make_tone(path: Path, seconds: float, frequency: int = 440, silence: float = 0.3) -> Path:
@@ -62,7 +62,7 @@ class Plant:
             return ZoneInfo(self.ctx.station(session).timezone)
 
     def configure(self, text: str) -> None:
-        with open(self.home / CONFIG_FILE, "a", encoding="utf-8") as handle:
+        with open(Home(self.home).config, "a", encoding="utf-8") as handle:
             handle.write("\n" + text + "\n")
         self.ctx = StationContext(str(self.home))
 

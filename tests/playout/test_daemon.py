@@ -10,7 +10,7 @@ from broadcaster.db.models import AsRunStatus, PlanStatus, SlotTemplate, Trigger
 from broadcaster.playout import read_heartbeat
 from broadcaster.playout.errors import PlayoutError
 from broadcaster.playout.daemon import Daemon
-from broadcaster.cli.context import StationContext
+from broadcaster.station.context import StationContext
 
 from tests.playout.conftest import decode_seconds
 

@@ -80,7 +80,7 @@ def test_a_resume_that_cannot_get_the_air_before_the_window_ends_is_logged_misse
     daemon = daemon_factory()
     with plant.ctx.session() as session:
         instance = find_instance(session, plant.ctx.station(session), air_date, "tiep")
-        cue = resumed(slot_cue(session, session.get(DayPlan, plan_id), instance, plant.home), 2000)
+        cue = resumed(slot_cue(session.get(DayPlan, plan_id), instance, plant.ctx.home), 2000)
     holder = Playback(replace(cue, source=holder_file, cache_key="giu"), daemon.env())
     assert daemon.air.claim(holder)  # something else holds the air until the window ends
     try:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import update
 
-from broadcaster.cli.context import StationContext
+from broadcaster.station.context import StationContext
 from broadcaster.db.playout_models import PlayoutHeartbeat
 from broadcaster.playout.daemon import Daemon
 from broadcaster.playout.errors import PlayoutError

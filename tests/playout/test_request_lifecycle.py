@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from broadcaster.cli.context import StationContext
+from broadcaster.station.context import StationContext
 from broadcaster.db.models import AsRunStatus, AuditEvent, Bulletin, Clip, Role, Trigger, User
 from broadcaster.playout import request_play
 from broadcaster.playout.daemon import Daemon
@@ -68,7 +68,7 @@ def test_a_bulletin_request_airs_the_clip_of_its_current_text_not_the_newest_cli
                          **{**stale, "path": "clips/preview.mp3"}))
     with plant.ctx.session() as session:
         request = request_play(session, plant.ctx.station(session), operator(plant, session),
-                               plant.home, bulletin_id=bulletin_id)
+                               plant.ctx.home, plant.ctx.renderer(session), bulletin_id=bulletin_id)
         clip = session.get(Clip, request.clip_id)
         assert clip.cache_key not in ("old", "preview") and clip.engine == "espeak"
         assert "tiêm phòng cho trẻ em" in clip.spoken_text.lower()
@@ -85,8 +85,9 @@ def test_an_explicit_clip_is_aired_as_given(plant):
                     true_peak=-2)
         session.add(clip)
         session.flush()
-        request = request_play(session, station, operator(plant, session), plant.home,
-                               bulletin_id=bulletin_id, clip_id=clip.id, emergency=True)
+        request = request_play(session, station, operator(plant, session), plant.ctx.home,
+                               plant.ctx.renderer(session), bulletin_id=bulletin_id,
+                               clip_id=clip.id, emergency=True)
         assert request.clip_id == clip.id and request.path == "clips/confirmed.mp3"
 
 

@@ -40,7 +40,8 @@ def test_emergency_cuts_the_slot_then_the_slot_resumes_from_the_cut_item(plant, 
     with plant.ctx.session() as session:
         station = plant.ctx.station(session)
         user = session.scalar(select(User).where(User.username == "kythuat"))
-        request_id = request_play(session, station, user, plant.home, path=str(alarm), emergency=True).id
+        request_id = request_play(session, station, user, plant.ctx.home, plant.ctx.renderer(session),
+                                  path=str(alarm), emergency=True).id
     emergency = plant.wait_for(lambda: [r for r in plant.rows(kind="slot", trigger=Trigger.EMERGENCY)
                                         if r.ended_at], 20, "the emergency row")[0]
     assert emergency.status is AsRunStatus.EMERGENCY and emergency.operator == "kythuat"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from broadcaster.cli import cli
-from broadcaster.cli.context import StationContext
+from broadcaster.station.context import StationContext
+from broadcaster.station.reading import policy_of
 from broadcaster.db.models import LexiconEntry
 
 
@@ -71,7 +72,8 @@ def test_help_is_in_vietnamese(runner):
 
 
 def test_station_lexicon_entries_win(runner, monkeypatch):
-    monkeypatch.setattr(StationContext, "lexicon_entries", lambda self: {"UBND": "ủy ban", "LX": "Lệ Xá"})
+    monkeypatch.setattr(StationContext, "reading", lambda self, session=None: policy_of(
+        {"UBND": "ủy ban", "LX": "Lệ Xá"}, self.settings))
     result = runner.invoke(cli, ["normalize"], input="UBND xã LX\n".encode("utf-8"))
     assert result.stdout_bytes.decode("utf-8") == "ủy ban xã lệ xá\n"
 

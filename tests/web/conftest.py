@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from broadcaster.db.models import Bulletin, Role, Topic, User
-from broadcaster.settings import load_settings
+from broadcaster.station.context import StationContext
 from broadcaster.station.users import add_user, set_password
 from web import create_app
 
@@ -20,7 +20,7 @@ TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def make_app(station_ctx, **config):
-    return create_app(load_settings(station_ctx.settings.home), {"TESTING": True, **config})
+    return create_app(StationContext(str(station_ctx.settings.home)), {"TESTING": True, **config})
 
 
 @pytest.fixture
