@@ -1,1 +1,6 @@
-"""Storage: the data model, the engine with its SQLite pragmas, and migrations."""
+"""Storage: the data model, the engine with its SQLite pragmas, and migrations.
+
+Importing the package registers every table with the shared metadata (db.base.Base).
+"""
+
+from broadcaster.db import models, playout_models  # noqa: F401

@@ -9,24 +9,11 @@ import enum
 from datetime import date, datetime, time
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, MetaData, String, Text, Time, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import Date, ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from broadcaster.db.types import UTCDateTime, enum_column, now_utc
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[str]: JSON}
-
+from broadcaster.db.base import Base
+from broadcaster.db.types import enum_column, now_utc
 
 class Role(enum.Enum):
     EDITOR = "editor"
@@ -321,6 +308,3 @@ class LexiconEntry(Base):
     reading: Mapped[str] = mapped_column(String(300))
     note: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
-
-
-import broadcaster.db.playout_models  # noqa: E402,F401  (playout tables join the metadata)

@@ -11,7 +11,7 @@ from typing import Any, Optional
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from broadcaster.db.models import Base
+from broadcaster.db.base import Base
 from broadcaster.db.types import now_utc
 
 

@@ -13,17 +13,20 @@ import signal
 import threading
 import time
 import uuid
+from contextlib import AbstractContextManager
 from datetime import date, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Protocol, Sequence
 from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from broadcaster.db.models import DayPlan
+from broadcaster.db.models import DayPlan, Station
+from broadcaster.home import Home
 from broadcaster.planning.versions import airable_plan
 from broadcaster.playout import asrun, heartbeat, reconcile, requests
 from broadcaster.playout.air import Air
@@ -40,7 +43,7 @@ from broadcaster.playout.cues import Cue, slot_cue
 from broadcaster.playout.playback import Env, Playback
 from broadcaster.playout.programme import cleanup_cache, prepare
 from broadcaster.playout.resume import Resume, ResumeEnv, ResumePolicy
-from broadcaster.station.context import StationContext
+from broadcaster.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +58,19 @@ OTHER_DAEMON = ("tiến trình phát của đài đang chạy (pid {pid} trên m
                 "Hãy dùng tiến trình đang chạy, hoặc dừng nó trước.")
 
 
+class StationPort(Protocol):
+    """What the daemon needs of its station (broadcaster.station.context.StationContext)."""
+
+    settings: Settings
+    home: Home
+
+    def session(self) -> AbstractContextManager[Session]: ...
+
+    def station(self, session: Session) -> Station: ...
+
+
 class Daemon:
-    def __init__(self, ctx: StationContext, outputs: Sequence[str] | None = None,
+    def __init__(self, ctx: StationPort, outputs: Sequence[str] | None = None,
                  clock: Clock | None = None, reconcile_seconds: float | None = None,
                  poll_seconds: float = 1.0, echo: Callable[[str], None] = log.warning):
         self.ctx = ctx

@@ -5,6 +5,7 @@ online), ``piper`` (offline neural, user-supplied .onnx voice). See docs/audio.m
 """
 
 from broadcaster.tts.base import Engine, create_engine, engine_class, engine_names, register
+from broadcaster.tts import espeak, google, piper_voice  # noqa: F401,E402  (they register themselves)
 from broadcaster.tts.cache import ClipCache, clip_key
 from broadcaster.tts.chain import SpeechChain, spoken_form
 from broadcaster.tts.config import build_chain, build_engines

@@ -1,4 +1,7 @@
-"""The engine contract: a small base class with ``synthesize``, and a registry by name."""
+"""The engine contract: a small base class with ``synthesize``, and a registry by name.
+
+The built-in engines register themselves when the package is imported (broadcaster/tts/__init__).
+"""
 
 from __future__ import annotations
 
@@ -76,13 +79,11 @@ def register(cls: type[Engine]) -> type[Engine]:
 
 def engine_names() -> list[str]:
     """Return the names of the registered engines."""
-    _load_builtin()
     return sorted(_REGISTRY)
 
 
 def engine_class(name: str) -> type[Engine]:
     """Return the engine registered under name, or raise SpeechError."""
-    _load_builtin()
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -94,7 +95,3 @@ def create_engine(name: str, **config: Any) -> Engine:
     """Build a registered engine with its configuration (voice, speed, engine-specific)."""
     return engine_class(name)(**config)
 
-
-def _load_builtin() -> None:
-    # Importing the modules runs their @register decorators.
-    from broadcaster.tts import espeak, google, piper_voice  # noqa: F401

@@ -10,7 +10,8 @@ from sqlalchemy.exc import DatabaseError
 from broadcaster.db.engine import make_engine, make_sessionmaker
 from broadcaster.errors import ConfigError
 from broadcaster.db.migrate import alembic_config, is_current, upgrade
-from broadcaster.db.models import AsRun, AsRunStatus, AuditEvent, Base, Station, Trigger
+from broadcaster.db.base import Base
+from broadcaster.db.models import AsRun, AsRunStatus, AuditEvent, Station, Trigger
 
 # Tables owned through a parent row that carries the station id.
 CHILD_TABLES = {"user_role": "user", "plan_item": "day_plan"}
@@ -44,6 +45,37 @@ def test_downgrade_to_base_and_back(engine):
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     upgrade(engine)
     assert "as_run" in inspect(engine).get_table_names()
+
+
+def test_0006_gives_existing_plan_items_their_bulletins_topic_and_source(engine):
+    upgrade(engine, "0005")
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO station (id, code, name, commune, district, province, timezone, "
+                       "ident_text, closing_text, created_at) VALUES (1, 's', 'Đài', 'Lệ Xá', '', "
+                       "'Hưng Yên', 'Asia/Ho_Chi_Minh', '', '', :t)"), {"t": datetime.now()})
+        c.execute(text("INSERT INTO topic (id, station_id, code, name, sort_order, active) "
+                       "VALUES (1, 1, 'cchc', 'Cải cách hành chính', 0, :yes)"), {"yes": True})
+        for bulletin_id, kind in ((1, "text"), (2, "recording")):
+            c.execute(text("INSERT INTO bulletin (id, station_id, title, topic_id, kind, body, "
+                           "priority, slots, weekdays, repeat_kind, status, sort_order, created_at, "
+                           "updated_at) VALUES (:id, 1, 'Tin', 1, :kind, '', 'normal', '[]', '[]', "
+                           "'every-slot', 'active', 0, :t, :t)"),
+                      {"id": bulletin_id, "kind": kind, "t": datetime.now()})
+        c.execute(text("INSERT INTO slot_template (id, station_id, name, title, start_time, "
+                       "length_seconds, weekdays, grace_seconds, active) VALUES (1, 1, 'sang', "
+                       "'Buổi sáng', '06:00:00', 1800, '[]', 60, :yes)"), {"yes": True})
+        c.execute(text("INSERT INTO day_plan (id, station_id, air_date, slot_id, version, status, "
+                       "content_hash, warnings, created_at, decision_comment, carried_out) VALUES "
+                       "(1, 1, '2024-03-01', 1, 1, 'approved', 'h', '[]', :t, '', '[]')"),
+                  {"t": datetime.now()})
+        for position, bulletin_id in enumerate((1, 2)):
+            c.execute(text("INSERT INTO plan_item (plan_id, position, bulletin_id, title) "
+                           "VALUES (1, :p, :b, 'Tin')"), {"p": position, "b": bulletin_id})
+    upgrade(engine)
+    with engine.connect() as c:
+        rows = c.execute(text("SELECT bulletin_id, topic_code, source FROM plan_item "
+                              "ORDER BY position")).all()
+    assert [tuple(r) for r in rows] == [(1, "cchc", "speech"), (2, "cchc", "recording")]
 
 
 def test_every_station_owned_table_has_a_station_id(engine):

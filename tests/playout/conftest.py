@@ -89,7 +89,7 @@ class Plant:
 
     def plan(self, name: str, air_date: date, seconds: float = 4.0, version: int = 1,
              status: PlanStatus = PlanStatus.APPROVED, items: int = 2, corrupt: bool = False,
-             missing: bool = False) -> int:
+             missing: bool = False, topic: str = "") -> int:
         """A plan version with a generated programme: opening 0.5 s, then `items` equal items."""
         relative = f"programmes/{air_date}/{name}-v{version}.mp3"
         path = self.home / relative
@@ -111,7 +111,8 @@ class Plant:
                 bulletin_id = self.bulletin(f"Bản tin {name} {index + 1}")
                 plan.items.append(PlanItem(position=index, bulletin_id=bulletin_id,
                                            title=f"Bản tin {name} {index + 1}",
-                                           offset_ms=500 + index * item_ms, duration_ms=item_ms))
+                                           offset_ms=500 + index * item_ms, duration_ms=item_ms,
+                                           topic_code=topic, source="speech" if topic else ""))
             session.add(plan)
             session.flush()
             return plan.id

@@ -6,7 +6,7 @@ import pytest
 
 from sqlalchemy import select
 
-from broadcaster.db.models import AsRunStatus, PlanStatus, SlotTemplate, Trigger
+from broadcaster.db.models import AsRunStatus, Bulletin, PlanStatus, SlotTemplate, Topic, Trigger
 from broadcaster.playout import read_heartbeat
 from broadcaster.playout.errors import PlayoutError
 from broadcaster.playout.daemon import Daemon
@@ -37,6 +37,21 @@ def test_slot_airs_on_time_with_item_rows_and_an_air_check_as_long_as_the_progra
     assert recording.name == "thu-v1.mp3"
     seconds, peak = decode_seconds(recording)
     assert abs(seconds - 4.0) < 0.3 and peak > -40
+
+
+def test_the_log_takes_topic_and_source_from_the_approved_version(plant, daemon_factory):
+    """A topic edited after approval does not change the record of what the version was."""
+    air_date, _ = plant.slot("chu", 3)
+    plant.plan("chu", air_date, seconds=3, topic="an-ninh")
+    with plant.ctx.session() as session:  # the editor files the bulletins under another topic
+        other = session.scalar(select(Topic).where(Topic.code == "y-te"))
+        for bulletin in session.scalars(select(Bulletin)):
+            bulletin.topic_id = other.id
+    daemon_factory()
+    row = plant.closed_slot("chu", 25)
+    items = plant.rows(kind="item", parent_id=row.id)
+    assert len(items) == 2
+    assert {(i.topic_code, i.source) for i in items} == {("an-ninh", "speech")}
 
 
 def test_a_plan_approved_while_the_daemon_runs_is_picked_up(plant, daemon_factory):

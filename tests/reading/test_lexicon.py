@@ -45,9 +45,13 @@ def test_readings_are_spelled_out_vietnamese_words():
 
 
 def test_default_keys_do_not_hide_heading_words():
-    for key in parse_lexicon(DEFAULT_LEXICON_PATH.read_text(encoding="utf-8")):
-        if key.isalpha() and key.isupper() and is_syllable(key):
-            assert key in SYLLABLE_KEYS_ALLOWED, key
+    """An all-caps key that is also a Vietnamese syllable would turn a heading word into an
+    acronym's reading: only the listed ones may exist."""
+    keys = parse_lexicon(DEFAULT_LEXICON_PATH.read_text(encoding="utf-8"))
+    syllables = {key for key in keys if key.isalpha() and key.isupper() and is_syllable(key)}
+    assert syllables, "the check sees none of the syllable-shaped keys it guards against"
+    assert syllables <= SYLLABLE_KEYS_ALLOWED, sorted(syllables - SYLLABLE_KEYS_ALLOWED)
+    assert is_syllable("HỌP") and not is_syllable("UBND")  # what the check relies on
 
 
 def test_uppercase_keys_match_whole_tokens_in_that_case_only():

@@ -3,6 +3,7 @@ import re
 
 from sqlalchemy import select
 
+from broadcaster.audio.ffmpeg import probe
 from broadcaster.db.models import (AuditEvent, Bulletin, BulletinStatus, Clip, PlanItem,
                                    PlanStatus, Priority, RepeatKind, Topic)
 
@@ -186,9 +187,46 @@ def test_preview_renders_a_clip_and_plays_it_by_id(as_role, post, client, world)
     assert f'src="/am-thanh/clip/{clip.id}"' in page
     audio = client.get(f"/am-thanh/clip/{clip.id}")
     assert audio.status_code == 200 and audio.mimetype == "audio/mpeg"
-    assert audio.data[:3] == b"ID3" or audio.data[:2] == b"\xff\xfb" or len(audio.data) > 1000
+    stored = world.ctx.home.path(clip.path)
+    assert audio.data == stored.read_bytes()  # the clip itself, byte for byte
+    heard = probe(stored)
+    assert heard.audio_codec == "mp3" and abs(heard.duration_s * 1000 - clip.duration_ms) < 150
     ranged = client.get(f"/am-thanh/clip/{clip.id}", headers={"Range": "bytes=0-99"})
     assert ranged.status_code == 206 and len(ranged.data) == 100
+
+
+def test_the_page_shows_the_reading_the_preview_speaks(as_role, post, client, world):
+    """One reading policy: a preview in the southern voice on a northern station still reads
+    the station's way, as the page shows it (it used to say "lẻ" where the page said "linh")."""
+    bulletin = world.bulletin(body="Xã có 105 hộ nghèo.")
+    as_role("editor")
+    page = client.get(f"/ban-tin/{bulletin}").get_data(as_text=True)
+    assert "một trăm linh năm" in page and "lẻ" not in page
+    post(f"/ban-tin/{bulletin}/doc-thu", {"engine": "espeak", "voice": "vi-vn-x-south",
+                                          "speed": "1.0"})
+    with world.session() as session:
+        clip = session.scalar(select(Clip).where(Clip.bulletin_id == bulletin))
+        assert clip.voice == "vi-vn-x-south"
+        assert clip.spoken_text == world.ctx.reading(session).spoken(
+            "Thông báo tiêm phòng.\n\nXã có 105 hộ nghèo.")
+    assert "một trăm linh năm hộ nghèo" in clip.spoken_text
+
+
+def test_a_preview_in_another_speed_is_not_the_clip_that_airs(as_role, post, world, invoke):
+    """A clip is found by its cache key: a preview at speed 1,25 does not count as the
+    bulletin's clip, so `render` still makes the one the station's voice reads."""
+    bulletin = world.bulletin(body="Họp lúc 8 giờ.", valid_from=world.today())
+    as_role("editor")
+    post(f"/ban-tin/{bulletin}/doc-thu", {"engine": "espeak", "voice": "vi", "speed": "1.25"})
+    result = invoke("render", "--date", world.today().isoformat())
+    assert result.exit_code == 0, result.output
+    assert "Đã tạo 1 bản tin và" in result.output
+    with world.session() as session:
+        speeds = sorted(c.options["speed"] for c in session.scalars(
+            select(Clip).where(Clip.bulletin_id == bulletin)))
+    assert speeds == [1.0, 1.25]
+    assert "Không còn âm thanh nào cần tạo." in invoke("render", "--date",
+                                                      world.today().isoformat()).output
 
 
 def test_preview_refuses_a_voice_of_another_engine(as_role, post, world):

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from broadcaster.db.models import Base
+from broadcaster.db.base import Base
 
 config = context.config
 engine = config.attributes["engine"]
