@@ -94,6 +94,16 @@ class Home:
     def aircheck_folder(self, air_date: date) -> Path:
         return self.aircheck / air_date.isoformat()
 
+    def new_aircheck(self, air_date: date, name: str) -> Path:
+        """A recording's file for a new airing: `<name>.mp3`, or `<name>-2.mp3`… when it aired
+        before (the web page finds an airing's file by its name and time)."""
+        folder = self.aircheck_folder(air_date)
+        path, number = folder / f"{name}.mp3", 1
+        while path.exists():
+            number += 1
+            path = folder / f"{name}-{number}.mp3"
+        return path
+
     # --- stored paths ----------------------------------------------------------------------------
     def path(self, stored: str | Path) -> Path:
         """The file a stored path names (relative to the home, or absolute)."""

@@ -2,8 +2,10 @@
 
 Jobs are reconciled from the database (the truth) at start, every `playout.reconcile_seconds`, and
 within `CHANGE_SECONDS` of any change to plans or slots, which a cheap fingerprint query detects.
-Play requests and the heartbeat are handled by a one-second poll job; what happens to a request
-once taken is in `manual` (RequestedPlays), and the MISSED rows are written by `missed`.
+Play requests and the heartbeat are handled by a one-second poll job. Slots air in `slots`
+(SlotAirings), what happens to a request once taken is in `manual` (RequestedPlays), what
+happens to a cut slot is decided by `resume` (ResumePolicy), and the MISSED rows are written by
+`missed`. Each gets a narrow port of what it needs (SlotEnv, ManualEnv, ResumeEnv).
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ import threading
 import time
 import uuid
 from contextlib import AbstractContextManager
-from datetime import date, timedelta, timezone
-from pathlib import Path
+from datetime import timedelta, timezone
 from typing import Callable, Protocol, Sequence
 from zoneinfo import ZoneInfo
 
@@ -25,9 +26,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from broadcaster.db.models import DayPlan, Station
+from broadcaster.db.models import Station
 from broadcaster.home import Home
-from broadcaster.planning.versions import airable_plan
 from broadcaster.playout import asrun, heartbeat, reconcile, requests
 from broadcaster.playout.air import Air
 from broadcaster.playout.dbwrite import Writer, retryable
@@ -36,13 +36,14 @@ from broadcaster.playout.clock import Clock
 from broadcaster.playout.errors import PlayoutError
 from broadcaster.playout.journal import Journal
 from broadcaster.playout.manual import ManualEnv, RequestedPlays
-from broadcaster.playout.missed import log_missed, log_missed_cue
-from broadcaster.playout.outputs import (OUTPUT_NAMES, AircheckOutput, Output, check_device,
-                                         device_backend, device_output, icecast_output)
-from broadcaster.playout.cues import Cue, slot_cue
+from broadcaster.playout.missed import log_missed
+from broadcaster.playout.outputs import (OUTPUT_NAMES, Output, check_device, device_backend,
+                                         make_outputs)
+from broadcaster.playout.cues import Cue
 from broadcaster.playout.playback import Env, Playback
-from broadcaster.playout.programme import cleanup_cache, prepare
+from broadcaster.playout.programme import cleanup_cache
 from broadcaster.playout.resume import Resume, ResumeEnv, ResumePolicy
+from broadcaster.playout.slots import SlotAirings, SlotEnv
 from broadcaster.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,9 +51,6 @@ log = logging.getLogger(__name__)
 CHANGE_SECONDS = 2.0
 STOP_WRITE_SECONDS = 20.0      # at stop, time left to the database to take the last as-run writes
 STOP_REASON = "tiến trình phát được dừng (Ctrl+C hoặc tắt dịch vụ)"
-BUSY_REASON = ("đang phát nội dung khác (khẩn cấp hoặc thủ công) đến hết thời gian cho phép trễ")
-RESUME_MISSED = ("không phát tiếp được từ giây {seconds:.1f}: đang phát nội dung khác đến hết khung "
-                 "giờ của buổi")
 OTHER_DAEMON = ("tiến trình phát của đài đang chạy (pid {pid} trên máy {host}, tín hiệu cuối lúc "
                 "{seen}); mỗi đài chỉ chạy một tiến trình phát, nếu không mọi buổi sẽ phát hai lần. "
                 "Hãy dùng tiến trình đang chạy, hoặc dừng nó trước.")
@@ -105,8 +103,6 @@ class Daemon:
                        "prepare": ThreadPoolExecutor(1)},  # one decode at a time, never blocking the poll
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
         self._manual_thread: threading.Thread | None = None
-        self._busy: dict[tuple[date, str], int] = {}
-        self._slot_lock = threading.Lock()
         self._reconcile_lock = threading.Lock()  # the timer and a noticed change may coincide
         self._fingerprint = ""
         self._last_change_check = 0.0
@@ -117,6 +113,7 @@ class Daemon:
         self.zone = "Asia/Ho_Chi_Minh"
         self.resume: ResumePolicy | None = None      # made at start, once the station is known
         self.requested: RequestedPlays | None = None
+        self.slots: SlotAirings | None = None
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -143,6 +140,9 @@ class Daemon:
         self.resume = ResumePolicy(ResumeEnv(
             self.ctx.session, self.station_id, self.home, self.clock,
             self.settings["playout.resume"], self.settings["planning.unapproved"]))
+        self.slots = SlotAirings(SlotEnv(
+            self.ctx.session, self.station_id, self.home, self.clock,
+            self.settings["planning.unapproved"], self.air, self.writer, self.env))
         self.requested = RequestedPlays(ManualEnv(
             self.ctx.session, self.station_id, self.home, self.zone, self.clock,
             self.settings["playout.request_ttl_minutes"], self.air, self.writer, self.env,
@@ -172,7 +172,7 @@ class Daemon:
                                                          STOP_REASON):
             self._record_resume(decision, lambda row_id=row_id: row_id)
             if decision.cue is not None:
-                self.scheduler.add_job(self.air_resumed, "date", run_date=now, id=f"resume:{row_id}",
+                self.scheduler.add_job(self.slots.air_resumed, "date", run_date=now, id=f"resume:{row_id}",
                                        executor="air", args=[decision.cue])
         self.reconcile()
         self.scheduler.add_job(self.reconcile, "interval", seconds=self.reconcile_seconds,
@@ -237,9 +237,7 @@ class Daemon:
             station = self.ctx.station(session)
             self._fingerprint = reconcile.fingerprint(session, station.id)
             cases = reconcile.gather(session, station, self.settings["planning.unapproved"], now)
-            with self._slot_lock:
-                busy = frozenset(self._busy)
-            jobs, missed = reconcile.decide(cases, now, busy)
+            jobs, missed = reconcile.decide(cases, now, self.slots.busy())
             for verdict in missed:
                 log_missed(session, self.writer, self.station_id, self.home, verdict.case,
                            verdict.reason, now)
@@ -252,10 +250,10 @@ class Daemon:
             if job is None:
                 log.info("adding job %s for %s %s at %s", ident, spec.slot_name, spec.air_date,
                          spec.starts_at.isoformat())
-                self.scheduler.add_job(self._air_slot, "date", run_date=spec.run_at, id=ident,
+                self.scheduler.add_job(self.slots.air_slot, "date", run_date=spec.run_at, id=ident,
                                        executor="air", args=[spec.plan_id, spec.air_date,
                                                              spec.slot_name])
-                self.scheduler.add_job(self._prepare_plan, "date", run_date=now,
+                self.scheduler.add_job(self.slots.prepare_plan, "date", run_date=now,
                                        id=f"prepare:{spec.plan_id}:v{spec.plan_version}",
                                        executor="prepare", args=[spec.plan_id],
                                        replace_existing=True)
@@ -324,113 +322,5 @@ class Daemon:
                            f"resume decision for {decision.slot_name} {decision.air_date}")
 
     def _make_outputs(self, cue: Cue) -> list[Output]:
-        made: list[Output] = []
-        for name in self.output_names:
-            if name == "device":
-                made.append(device_output(self.settings["playout.device"]))
-            elif name == "icecast":
-                made.append(icecast_output(self.settings))
-            elif name == "aircheck":
-                made.append(AircheckOutput(self._aircheck_path(cue)))
-        return made
-
-    def _aircheck_path(self, cue: Cue) -> Path:
-        folder = self.home.aircheck_folder(cue.air_date)
-        path, number = folder / f"{cue.aircheck_name}.mp3", 1
-        while path.exists():
-            number += 1
-            path = folder / f"{cue.aircheck_name}-{number}.mp3"
-        return path
-
-    def _prepare_plan(self, plan_id: int) -> None:
-        """Decode a plan's programme ahead of its slot (errors are logged again when it airs)."""
-        with self.ctx.session() as session:
-            plan = session.get(DayPlan, plan_id)
-            if plan is None or not plan.programme_path:
-                return
-            source, key = self.home.path(plan.programme_path), f"plan{plan.id}-v{plan.version}"
-        try:
-            prepare(source, self.cache_dir, key)
-        except PlayoutError as exc:
-            log.warning("programme of plan %s cannot be prepared: %s", plan_id, exc)
-
-    def _hold(self, key: tuple[date, str]) -> bool:
-        """Mark a slot instance as being aired by this daemon; False if it already is."""
-        with self._slot_lock:
-            if key in self._busy:
-                return False
-            self._busy[key] = 1
-            return True
-
-    def _let_go_after_writes(self, key: tuple[date, str]) -> None:
-        """Forget the mark once the slot's as-run rows are written: until then the database does
-        not show it aired, and a reconcile must not schedule it again."""
-        def let_go() -> None:
-            with self._slot_lock:
-                self._busy.pop(key, None)
-        self.writer.call(let_go, f"release {key[1]} {key[0]}")
-
-    def _air_slot(self, plan_id: int, air_date: date, slot_name: str) -> None:
-        key = (air_date, slot_name)
-        if not self._hold(key):
-            return
-        try:
-            with self.ctx.session() as session:
-                station = self.ctx.station(session)
-                instance = reconcile.find_instance(session, station, air_date, slot_name)
-                if instance is None or reconcile.slot_handled(session, station.id, instance,
-                                                              self.clock.now()):
-                    return
-                planned = session.get(DayPlan, plan_id)
-                plan = planned and airable_plan(session, station.id, air_date, planned.slot_id,
-                                                self.settings["planning.unapproved"])
-                if plan is None or plan.id != plan_id:
-                    return  # changed since the job was made; the next reconcile knows better
-                cue = slot_cue(plan, instance, self.home)
-            playback = Playback(cue, self.env())
-            playback.prepare()
-            if playback.prepared is None:
-                playback.run()  # logs FAILED; nothing to air, so the air is not taken
-                return
-            if not self.air.claim(playback, deadline=self.clock.monotonic_at(instance.grace_ends_at)):
-                if not self.air.closed:
-                    log_missed_cue(self.writer, self.station_id, cue, BUSY_REASON, self.clock.now())
-                return
-            try:
-                if self.clock.now() > instance.grace_ends_at:
-                    log_missed_cue(self.writer, self.station_id, cue,
-                                   reconcile.TOO_LATE.format(grace=instance.slot.grace_seconds),
-                                   self.clock.now())
-                    return
-                playback.run()
-            finally:
-                self.air.release(playback)
-        finally:
-            self._let_go_after_writes(key)
-
-    def air_resumed(self, cue: Cue) -> None:
-        """Air a resumed slot once the air is free (after a restart), inside its window."""
-        key = (cue.air_date, cue.slot_name)
-        if not self._hold(key):
-            return
-        try:
-            playback = Playback(cue, self.env())
-            playback.prepare()
-            if playback.prepared is None:
-                playback.run()  # FAILED, without taking the air
-                return
-            deadline = self.clock.monotonic_at(cue.ends_at) if cue.ends_at else None
-            claimed = self.air.claim(playback, deadline)
-            try:
-                if not claimed or (cue.ends_at and self.clock.now() >= cue.ends_at):
-                    if not self.air.closed:
-                        log_missed_cue(self.writer, self.station_id, cue,
-                                       RESUME_MISSED.format(seconds=cue.start_ms / 1000),
-                                       self.clock.now())
-                    return
-                playback.run()
-            finally:
-                if claimed:
-                    self.air.release(playback)
-        finally:
-            self._let_go_after_writes(key)
+        return make_outputs(self.output_names, self.settings,
+                            self.home.new_aircheck(cue.air_date, cue.aircheck_name))

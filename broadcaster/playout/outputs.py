@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Sequence
 from urllib.parse import quote
 
 from broadcaster.playout.errors import PlayoutError
@@ -269,6 +270,19 @@ def icecast_output(settings) -> Output:
             "-password", settings["icecast.password"], "-f", "mp3", url]
     return FfmpegOutput("icecast", args, f"Icecast {host}:{port}{mount}",
                         "không gửi được tới máy chủ Icecast")
+
+
+def make_outputs(names: Sequence[str], settings, aircheck: Path) -> list[Output]:
+    """The outputs of one airing, in the order named (`playout.outputs`)."""
+    made: list[Output] = []
+    for name in names:
+        if name == "device":
+            made.append(device_output(settings["playout.device"]))
+        elif name == "icecast":
+            made.append(icecast_output(settings))
+        elif name == "aircheck":
+            made.append(AircheckOutput(aircheck))
+    return made
 
 
 def check_device(setting: str, timeout: float = 10) -> str | None:

@@ -84,7 +84,7 @@ def test_a_resume_that_cannot_get_the_air_before_the_window_ends_is_logged_misse
     holder = Playback(replace(cue, source=holder_file, cache_key="giu"), daemon.env())
     assert daemon.air.claim(holder)  # something else holds the air until the window ends
     try:
-        daemon.air_resumed(cue)
+        daemon.slots.air_resumed(cue)
     finally:
         daemon.air.release(holder)
     rows = plant.wait_for(lambda: [r for r in plant.rows(kind="slot", slot_name="tiep")
