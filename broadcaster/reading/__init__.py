@@ -14,6 +14,7 @@ from broadcaster.reading.lexicon import (
     check_entry,
     parse_lexicon,
 )
+from broadcaster.reading.limits import ReadingLimitError
 from broadcaster.reading.model import (
     DIALECTS,
     RULE_LABELS,
@@ -36,6 +37,7 @@ __all__ = [
     "LexiconEntry",
     "LexiconError",
     "Normalizer",
+    "ReadingLimitError",
     "Replacement",
     "Unreadable",
     "build_lexicon",
