@@ -39,7 +39,8 @@ class Scan:
     (39A → "ba mươi chín a").
     """
 
-    __slots__ = ("src", "words", "lexicon", "station_readings", "pos", "out", "replacements", "unreadable")
+    __slots__ = ("src", "words", "lexicon", "station_readings", "pos", "out", "replacements", "unreadable",
+                 "_blank_line", "_blank_upto")
 
     def __init__(self, src: str, words: NumberWords, lexicon: Lexicon, station_readings: dict[str, str]):
         self.src = src
@@ -50,6 +51,9 @@ class Scan:
         self.out: list[str] = []
         self.replacements: list[Replacement] = []
         self.unreadable: list[Unreadable] = []
+        # Whether the output's last line holds only blanks, as of out[:_blank_upto].
+        self._blank_line = True
+        self._blank_upto = 0
 
     def _append(self, piece: str) -> None:
         if not piece:
@@ -78,20 +82,31 @@ class Scan:
         return " ".join(tail.lower().split()).endswith(wanted)
 
     def at_line_start(self, pos: int) -> bool:
-        """Tell whether nothing but blanks would be said on this line before pos."""
-        gap = self.src[self.pos:pos]
-        cut = gap.rfind("\n")
-        if cut >= 0:
-            return not gap[cut + 1:].strip()
-        if gap.strip():
-            return False
-        for piece in reversed(self.out):
+        """Tell whether nothing but blanks would be said on this line before pos.
+
+        Each call looks back only over the blanks just before pos and over the output added since
+        the last call, so a text of symbols costs linear time.
+        """
+        src, start = self.src, self.pos
+        i = pos
+        while i > start and src[i - 1] != "\n" and src[i - 1].isspace():
+            i -= 1
+        if i > start:
+            return src[i - 1] == "\n"
+        return self._output_ends_blank_line()
+
+    def _output_ends_blank_line(self) -> bool:
+        blank = self._blank_line
+        out = self.out
+        for k in range(self._blank_upto, len(out)):
+            piece = out[k]
             cut = piece.rfind("\n")
             if cut >= 0:
-                return not piece[cut + 1:].strip()
-            if piece.strip():
-                return False
-        return True
+                blank = not piece[cut + 1:].strip()
+            elif blank and not piece.isspace():
+                blank = False
+        self._blank_line, self._blank_upto = blank, len(out)
+        return blank
 
     def flag(self, start: int, end: int, kind: str, reading: str) -> None:
         self.unreadable.append(Unreadable(start, end, self.src[start:end], kind, reading))
