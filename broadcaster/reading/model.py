@@ -47,6 +47,7 @@ RULE_LABELS: dict[str, str] = {
     "symbol": "ký hiệu",
     "slash": "dấu gạch chéo",
     "joiner": "dấu nối",
+    "abbreviation_stop": "dấu chấm của chữ viết tắt (bỏ)",
     "markup": "ký tự định dạng (bỏ)",
     "bullet": "gạch đầu dòng (bỏ)",
 }

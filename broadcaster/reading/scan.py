@@ -108,6 +108,15 @@ class Scan:
         self._blank_line, self._blank_upto = blank, len(out)
         return blank
 
+    def lexicon_reading(self, token: str) -> tuple[str, str] | None:
+        """Return (reading, rule) of a lexicon token, station entries read once; None if absent."""
+        hit = self.lexicon.lookup(token)
+        if hit is None:
+            return None
+        if hit.source == "station":
+            return self.station_readings.get(hit.key, hit.reading), hit.rule
+        return hit.reading, hit.rule
+
     def flag(self, start: int, end: int, kind: str, reading: str) -> None:
         self.unreadable.append(Unreadable(start, end, self.src[start:end], kind, reading))
 
