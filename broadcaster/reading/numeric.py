@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from broadcaster.reading import dates
+from broadcaster.reading import dates, days
 from broadcaster.reading import numbers as N
 from broadcaster.reading.dates import TAIL
 from broadcaster.reading.identifiers import GROUP_SPACE, identifier, phone, plate
@@ -258,9 +258,9 @@ def integer(scan: Scan, pos: int, hint: str | None) -> Parsed:
 
 
 MONTH_CUE = dates.MONTH_CUE
-_RULES = (doc_code, dates.day_range, dates.full_date, dates.dash_date, phone, plate, dates.clock_time,
+_RULES = (doc_code, dates.day_range, dates.full_date, days.dash_date, phone, plate, dates.clock_time,
           dates.month_year, decimal, grouped_ratio, identifier, thousands, height, dot_decimal,
-          dimensions, version, dates.slash_pair, number_blob)
+          dimensions, version, days.slash_pair, number_blob)
 _RANGEABLE = frozenset({"number", "time", "date", "month", "ordinal"})
 _RANGE_SEP = re.compile(r"[ \t]?[-–—][ \t]?(?=[0-9])")
 
