@@ -11,6 +11,7 @@ import re
 
 from broadcaster.reading import numbers as N
 from broadcaster.reading.scan import Parsed, Piece, Scan, context_before, cue
+from broadcaster.reading.units import unit_follows
 
 TAIL = r"(?![0-9]|[.,/:][0-9])"  # a rule must account for the whole run of digits
 
@@ -121,7 +122,7 @@ _MONTH_YEAR_RE = re.compile(rf"(?P<m>[0-9]{{1,2}})(?P<s>[/.\-])(?P<y>(?:1[89]|20
 
 
 def month_year(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
-    """tháng 12/2023 → tháng mười hai năm …; quý 1/2024 → quý một năm …; 6/2026 → tháng sáu năm …"""
+    """tháng 12/2023 → tháng mười hai năm …; quý 1/2024 → quý một năm …; 6/2026, 10-2019 → tháng…"""
     src, words = scan.src, scan.words
     m = _MONTH_YEAR_RE.match(src, pos)
     if m is None:
@@ -135,7 +136,9 @@ def month_year(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     if not 1 <= mo <= 12:
         return None
     has_month_word = MONTH_CUE.search(before) is not None
-    if m.group("s") != "/" and not has_month_word:
+    # "đến 10-2019": a dash before a year of this century or the last is a month too
+    dashed_year = m.group("s") == "-" and m.group("y")[:2] in ("19", "20") and not unit_follows(src, m.end())
+    if m.group("s") != "/" and not (has_month_word or dashed_year):
         return None
     if not has_month_word and RATIO_CUE.search(before):
         return None

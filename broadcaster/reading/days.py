@@ -17,7 +17,7 @@ from broadcaster.reading.dates import (
     valid_day,
 )
 from broadcaster.reading.scan import Parsed, Piece, Scan, context_before, cue
-from broadcaster.reading.units import unit_after
+from broadcaster.reading.units import unit_after, unit_follows
 
 FRACTION_CUE = cue(
     "hơn|gần|khoảng|chiếm|trên|dưới|bằng|còn|được|đạt|mất|giảm|tăng|thêm|có|cả|chừng|độ|xấp xỉ|"
@@ -33,7 +33,8 @@ FRACTION_AFTER = re.compile(
 )
 # Things counted one by one: "12/14 thôn", "17/19 tiêu chí" are so many out of so many.
 _COUNTED_AFTER = re.compile(
-    r"[ \t]*(?:thôn|xóm|xã|phường|tổ|chỉ tiêu|tiêu chí|trường|đơn vị|cơ quan|chi bộ|hộ|người|"
+    r"[ \t]*(?:thôn|xóm|xã|phường|tổ|huyện|tỉnh|quận|thị xã|thị trấn|thành phố|bản|ấp|làng|"
+    r"chỉ tiêu|tiêu chí|trường|đơn vị|cơ quan|chi bộ|hộ|người|"
     r"thành viên|cán bộ|đảng viên|học sinh|cử tri|công trình|dự án|hồ sơ|thủ tục|nhiệm vụ|"
     r"nội dung|điểm|phiếu|câu|mô hình|sản phẩm)(?![^\W\d_])",
     re.IGNORECASE,
@@ -57,7 +58,9 @@ def _after_proper_noun(before: str) -> bool:
     return _SENTENCE_START.search(before, 0, m.start()) is None
 
 
-_SLASH_RE = re.compile(rf"(?P<a>[0-9]+)/(?P<b>[0-9]+){TAIL}")
+_SLASH_RE = re.compile(rf"(?P<a>[0-9]+)(?P<gap>[ \t]*/[ \t]*)(?P<b>[0-9]+){TAIL}")
+# "làm việc 7/7 ngày", "trực 24/24 giờ": so many days or hours out of so many, not a date.
+_SPAN_AFTER = re.compile(r"[ \t]*(?:ngày|tuần|giờ)(?![^\W\d_])", re.IGNORECASE)
 
 
 def slash_pair(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
@@ -68,6 +71,8 @@ def slash_pair(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
         return None
     a, b = m.group("a"), m.group("b")
     before = context_before(src, pos)
+    if m.group("gap") != "/":  # "ngày 18 /9": spaced, only ever a date after a date word
+        return _spaced_date(scan, pos, m, hint, before)
     rank = _RANK_CUE.search(before)
     address = rank is not None and rank.group(1).lower() not in ("thứ", "hạng")
     if rank and len(a) <= 3 and len(b) <= 3 and 0 < int(a) and (address or int(a) <= int(b)):
@@ -79,14 +84,14 @@ def slash_pair(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
         return Parsed(m.end(), [Piece(pos, m.end(), reading, "ratio")], "other")
     if len(a) <= 2 and len(b) <= 2 and valid_day(int(a), int(b)):
         d, mo = int(a), int(b)
-        if hint == "date" or DATE_CUE.search(before) or DATE_BEFORE.search(before):
+        if hint in ("date", "day") or DATE_CUE.search(before) or DATE_BEFORE.search(before):
             is_date = True
         elif FRACTION_CUE.search(before) or FRACTION_AFTER.match(src, m.end()):
             is_date = False
         elif _NAMED_DAY_BEFORE.search(before):
             is_date = True
-        elif (d, mo) == (24, 7):
-            is_date = False  # "phục vụ 24/7": round the clock
+        elif (d, mo) == (24, 7) or _SPAN_AFTER.match(src, m.end()):
+            is_date = False  # "phục vụ 24/7": round the clock; "7/7 ngày"
         else:
             is_date = a[0] == "0" or b[0] == "0" or d >= mo or _after_proper_noun(before)
         if is_date:
@@ -107,23 +112,46 @@ def slash_pair(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     return Parsed(end, pieces + unit_pieces, "number", None)
 
 
-_DASH_DATE_RE = re.compile(r"(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})(?![0-9]|[-/.,:][0-9]|[ \t]*tháng)", re.IGNORECASE)
-_DASH_DATE_CUE = cue("ngày|mùng|mồng|dịp|lễ|kỷ niệm|kỉ niệm|khánh|tết")
-# "chiều thứ Sáu 28-11": a weekday name right before makes it a date.
-_WEEKDAY_CUE = cue("chủ nhật|thứ hai|thứ ba|thứ tư|thứ năm|thứ sáu|thứ bảy", gap=r"\s*[,(]?\s*")
-
-
-def dash_date(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
-    """ngày 30-4, dịp 2-9 (press style) → ngày ba mươi tháng tư; "3-5 người" stays a range."""
-    m = _DASH_DATE_RE.match(scan.src, pos)
-    if m is None:
-        return None
-    d, mo = int(m.group("d")), int(m.group("m"))
-    before = context_before(scan.src, pos)
-    if not valid_day(d, mo) or not (_DASH_DATE_CUE.search(before) or DATE_BEFORE.search(before)
-                                 or _WEEKDAY_CUE.search(before)):
+def _spaced_date(scan: Scan, pos: int, m: re.Match[str], hint: str | None, before: str) -> Parsed | None:
+    d, mo = int(m.group("a")), int(m.group("b"))
+    cued = hint in ("date", "day") or DATE_CUE.search(before) or DATE_BEFORE.search(before)
+    if len(m.group("a")) > 2 or len(m.group("b")) > 2 or not valid_day(d, mo) or not cued:
         return None
     reading = day_month(d, mo, scan.words, with_ngay=not says_ngay(before))
     return Parsed(m.end(), [Piece(pos, m.end(), reading, "date")], "date", d)
 
 
+_DAY_MONTH_RE = re.compile(
+    r"(?P<d>[0-9]{1,2})(?P<sep>[ \t]*[-–][ \t]*|\.)(?P<m>[0-9]{1,2})"
+    r"(?![0-9]|[-/.,:][0-9]|[ \t]*(?:tháng|giờ|h|g|ngày|người|hộ)(?![^\W\d_]))",
+    re.IGNORECASE,
+)
+_DASH_DATE_CUE = cue("ngày|mùng|mồng|dịp|lễ|kỷ niệm|kỉ niệm|khánh|tết")
+# "chiều thứ Sáu 28-11", "chiều nay (14-8)", "Sáng 3-7", "Thời gian: 5.6": a weekday, a part of the
+# day or a time heading before.
+_WEEKDAY_CUE = cue("chủ nhật|thứ hai|thứ ba|thứ tư|thứ năm|thứ sáu|thứ bảy|sáng|trưa|chiều|tối|đêm|"
+                   "rạng sáng|hôm nay|nay|mai|hôm qua|thời gian", gap=r"\s*[,(:]?\s*")
+
+
+def dash_date(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
+    """ngày 30-4, dịp 2-9, chiều nay (14-8), ngày 2.9 (press style) → ngày ba mươi tháng tư…
+
+    Only after a day word, a weekday or a part of the day (or as the end of a range of dates):
+    "3-5 người" stays a range and "2.5 ha" a decimal. Spaced ("ngày 17 – 9") only when it cannot
+    be a range of days (the day is not below the month).
+    """
+    src = scan.src
+    m = _DAY_MONTH_RE.match(src, pos)
+    if m is None:
+        return None
+    d, mo = int(m.group("d")), int(m.group("m"))
+    before = context_before(src, pos)
+    cued = hint in ("date", "day") or bool(
+        _DASH_DATE_CUE.search(before) or DATE_BEFORE.search(before) or _WEEKDAY_CUE.search(before))
+    spaced = m.group("sep") not in ("-", "–", ".")
+    if not valid_day(d, mo) or not cued or (spaced and d < mo and hint != "date"):
+        return None
+    if m.group("sep") == "." and unit_follows(src, m.end()):
+        return None
+    reading = day_month(d, mo, scan.words, with_ngay=not says_ngay(before))
+    return Parsed(m.end(), [Piece(pos, m.end(), reading, "date")], "date", d)

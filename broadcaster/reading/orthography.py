@@ -66,12 +66,13 @@ _NUCLEI = (
     "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi oo ua uâ uê ui uô "
     "uơ uy ưa ưi ưu ươ yê iêu oai oao oay oeo uây uôi uya uyê uyu ươi ươu yêu"
 ).split()
+# A final k is the Central Highlands spelling of c in place names (Đắk Lắk, Đắk Nông).
 _SYLLABLE_RE = re.compile(
-    rf"(?:{_ONSETS})?(?:{'|'.join(sorted(_NUCLEI, key=len, reverse=True))})(?:ch|ng|nh|[cmnpt])?"
+    rf"(?:{_ONSETS})?(?:{'|'.join(sorted(_NUCLEI, key=len, reverse=True))})(?:ch|ng|nh|[cmnptk])?"
 )
 
 
-_CHECKED_ENDING = re.compile(r"(?:c|ch|p|t)\Z")
+_CHECKED_ENDING = re.compile(r"(?:c|ch|p|t|k)\Z")
 _STOP_TONES = frozenset("\u0301\u0323")  # sắc, nặng: the only tones a -c/-ch/-p/-t syllable takes
 
 

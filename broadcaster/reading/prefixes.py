@@ -63,10 +63,12 @@ def _stop_after(scan: Scan, start: int, key: str, pos: int) -> tuple[int, str, s
     if key in SIGNATURES and (m := _STOP_BEFORE_SIGNED.match(src, pos)):
         return m.end(), SIGNATURES[key], "lexicon"
     if key in PLACES:
-        m = _STOP_BEFORE_PLACE.match(src, pos) or (key in _NUMBERED and _STOP_BEFORE_NUMBER.match(src, pos))
-        if key in ("TP", "Tp", "TX", "Tx") and m is None:
+        m = _STOP_BEFORE_PLACE.match(src, pos)
+        if m is None and key in _NUMBERED:
+            m = _STOP_BEFORE_NUMBER.match(src, pos)
+        if m is None and key in ("TP", "Tp", "TX", "Tx"):
             m = _STOP_BEFORE_NAME.match(src, pos)  # TP. HCM
-        if m and not (len(key) == 1 and _NAME_BEFORE.search(context_before(src, start))):
+        if m is not None and not (len(key) == 1 and _NAME_BEFORE.search(context_before(src, start))):
             return m.end(), PLACES[key], "lexicon"
     if key in TITLES and (m := _STOP_BEFORE_NAME.match(src, pos)):
         found = scan.lexicon_reading(key)

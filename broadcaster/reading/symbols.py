@@ -1,4 +1,4 @@
-"""Symbols and punctuation: kept for pauses, said in words, dropped as markup, or reported."""
+"""Symbols and punctuation: kept for pauses, said in words, dropped as markup, or dropped and reported."""
 
 from __future__ import annotations
 
@@ -65,7 +65,8 @@ def handle_symbol(scan: Scan, pos: int) -> int:
     if unicodedata.category(c)[0] == "M":  # a mark with no letter to sit on
         scan.emit(pos, pos + 1, "", "markup")
         return pos + 1
-    scan.flag(pos, pos + 1, "symbol", c)
+    scan.emit(pos, pos + 1, "", "symbol")  # ¤, 📍: nothing to say, never passed to the voice
+    scan.flag(pos, pos + 1, "symbol", "")
     return pos + 1
 
 
