@@ -10,7 +10,7 @@ from broadcaster.reading.lexicon import Lexicon
 from broadcaster.reading.limits import DEFAULT_PART, Deadline, check_length
 from broadcaster.reading.model import DIALECTS, Explanation
 from broadcaster.reading.numbers import NORTH, number_words
-from broadcaster.reading.numeric import handle_number
+from broadcaster.reading.ranges import handle_number
 from broadcaster.reading.orthography import COMBINING, clean_input
 from broadcaster.reading.scan import Scan
 from broadcaster.reading.symbols import handle_symbol

@@ -1,6 +1,6 @@
-"""Everything that starts with a digit: document codes, phones, numbers, units, ranges.
+"""Everything that starts with a digit: document codes, phones, numbers, units (ranges: `ranges`).
 
-`handle_number` tries the rules in order at one position; the first that applies wins. A rule
+`parse_at` tries the rules in order at one position; the first that applies wins. A rule
 accounts for the whole run of digits and separators it starts, so "1,2,3" is never read as a
 decimal followed by stray digits. Whatever no rule recognises is still read, part by part, and
 reported.
@@ -290,87 +290,12 @@ MONTH_CUE = dates.MONTH_CUE
 _RULES = (doc_code, dates.day_range, dates.full_date, days.dash_date, phone, plate, dates.clock_time,
           dates.month_year, decimal, grouped_ratio, identifier, thousands, height, dot_decimal,
           dimensions, version, days.slash_pair, number_blob)
-_RANGEABLE = frozenset({"number", "time", "date", "month", "ordinal"})
-_RANGE_SEP = re.compile(r"[ \t]?[-–—][ \t]?(?=[0-9])")
 
 
 def parse_at(scan: Scan, pos: int, hint: str | None = None) -> Parsed:
+    """Read the digit-led token at pos with the first rule that applies (a plain integer at last)."""
     for rule in _RULES:
         parsed = rule(scan, pos, hint)
         if parsed is not None:
             return parsed
     return integer(scan, pos, hint)
-
-
-# "tỷ số 3-1", "thắng 2-0", "NPK 16-16-8": the dash separates, it is no range.
-_SCORE_CUE = cue("tỷ số|tỉ số|thắng|thua|hòa|hoà|chung cuộc|NPK", gap=r"\s*:?\s*")
-
-
-def _score(scan: Scan, parsed: Parsed) -> int:
-    """Read "3-1" or "16-16-8" number by number, the dashes kept as short pauses."""
-    pieces = list(parsed.pieces)
-    while (sep := _RANGE_SEP.match(scan.src, parsed.end)) is not None:
-        parsed = integer(scan, sep.end(), None)
-        pieces.append(Piece(sep.start(), sep.end(), " - ", "score"))
-        pieces.extend(parsed.pieces)
-    scan.emit_pieces(pieces)
-    return parsed.end
-
-
-def handle_number(scan: Scan, pos: int) -> int:
-    """Read the digit-led token at pos (a range "a-b" as "a đến b"); return where it ends."""
-    src = scan.src
-    parsed = parse_at(scan, pos)
-    if _SCORE_CUE.search(context_before(src, pos)) and _RANGE_SEP.match(src, parsed.end):
-        return _score(scan, parsed)
-    if parsed.kind in _RANGEABLE:
-        parsed = _range(scan, pos, parsed)
-    scan.emit_pieces(parsed.pieces)
-    for start, end, kind, reading in parsed.flags:
-        scan.flag(start, end, kind, reading)
-    return parsed.end
-
-
-# A date followed by " - " and a time is when it was written, not a range: "03/05/2022 - 19:30".
-_NOT_A_RANGE = frozenset({("date", "time"), ("time", "date")})
-# "từ 3 - 9.10": the first day of a range of dates, whose end is written as a date.
-_DAY_START_CUE = cue("từ|ngày|mùng|mồng")
-# "cấp 8-9", "báo động 2-3": the level word is said again before the second level.
-_LEVEL_CUE = cue("cấp|báo động")
-_MAX_LEVEL = 17
-
-
-# "báo động 2 - báo động 3", "tháng 3 - tháng 5": a range whose ends both name their level word.
-_WORD_RANGE_SEP = re.compile(r"[ \t]*[-–][ \t]*(?P<w>cấp|báo động|tháng|quý|thứ|ngày)[ \t]+(?=[0-9])",
-                             re.IGNORECASE)
-
-
-def _range(scan: Scan, pos: int, left: Parsed) -> Parsed:
-    """Read "a-b" after a rangeable left part as "a đến b"; return the left part alone if none."""
-    src = scan.src
-    before = context_before(src, pos)
-    sep = _RANGE_SEP.match(src, left.end)
-    if sep is None:
-        word = _WORD_RANGE_SEP.match(src, left.end)
-        if word is not None and before.lower().rstrip().endswith(word.group("w").lower()):
-            dash = Piece(left.end, word.start("w"), " đến ", "range")
-            return left._replace(end=word.start("w"), pieces=[*left.pieces, dash])
-        return left
-    hint = {"month": "month", "ordinal": "ordinal", "date": "date"}.get(left.kind)
-    is_day = left.kind == "number" and left.value is not None and 1 <= left.value <= 31
-    if hint is None and is_day and _DAY_START_CUE.search(before):
-        hint = "day"
-    right = parse_at(scan, sep.end(), hint)
-    if right.kind not in _RANGEABLE or (left.kind, right.kind) in _NOT_A_RANGE:
-        return left
-    pieces = list(left.pieces)
-    if right.kind == "date" and is_day and not dates.says_ngay(before):
-        pieces[0] = pieces[0]._replace(reading="ngày " + pieces[0].reading)
-    pieces.append(Piece(sep.start(), sep.end(), "đến", "range"))
-    right_pieces = list(right.pieces)
-    level = _LEVEL_CUE.search(before)
-    if (level and left.kind == right.kind == "number" and len(right_pieces) == 1
-            and max(left.value or 0, right.value or 0) <= _MAX_LEVEL):
-        right_pieces[0] = right_pieces[0]._replace(reading=f"{level.group().strip()} {right_pieces[0].reading}")
-    pieces.extend(right_pieces)
-    return Parsed(right.end, pieces, right.kind, right.value, left.flags + right.flags)
