@@ -123,7 +123,7 @@ def _spaced_date(scan: Scan, pos: int, m: re.Match[str], hint: str | None, befor
 
 _DAY_MONTH_RE = re.compile(
     r"(?P<d>[0-9]{1,2})(?P<sep>[ \t]*[-–][ \t]*|\.)(?P<m>[0-9]{1,2})"
-    r"(?![0-9]|[-/.,:][0-9]|[ \t]*(?:tháng|giờ|h|g|ngày|người|hộ)(?![^\W\d_]))",
+    r"(?![0-9]|[/.,:][0-9]|[ \t]*(?:tháng|giờ|h|g|ngày|người|hộ)(?![^\W\d_]))",
     re.IGNORECASE,
 )
 _DASH_DATE_CUE = cue("ngày|mùng|mồng|dịp|lễ|kỷ niệm|kỉ niệm|khánh|tết")

@@ -73,6 +73,12 @@ _LONG_DIGITS = 10
 # "mã hồ sơ 000.00.24.H40-240315-0001": a code of digit and letter groups, after its name.
 _CODE_RE = re.compile(r"[0-9][0-9A-Z]*(?:[.\-/][0-9A-Z]+)+(?![0-9A-Za-z])")
 _CODE_PART = re.compile(r"[0-9]+|[A-Z]+")
+_CODE_SEPARATOR = re.compile(r"[.\-/]")
+
+
+def _code_group(group: str) -> str:
+    """H40 → hát bốn không: digits one by one, letters by name."""
+    return " ".join(N.read_digits(p) if p.isdigit() else spell(p) or p for p in _CODE_PART.findall(group))
 
 
 def identifier(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
@@ -80,8 +86,7 @@ def identifier(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     or any ungrouped run of 10 or more digits."""
     named = _ID_CUE.search(context_before(scan.src, pos)) is not None
     if named and (code := _CODE_RE.match(scan.src, pos)) is not None:
-        parts = _CODE_PART.findall(code.group())
-        reading = " ".join(N.read_digits(p) if p.isdigit() else spell(p) or p for p in parts)
+        reading = ", ".join(_code_group(group) for group in _CODE_SEPARATOR.split(code.group()))
         return Parsed(code.end(), [Piece(pos, code.end(), reading, "digits")], "other")
     m = (named and _ID_GROUPS_RE.match(scan.src, pos)) or _ID_RE.match(scan.src, pos)
     if m is None:

@@ -1,14 +1,15 @@
-"""Abbreviations written before a name, whose full stop belongs to the abbreviation.
+"""Abbreviations whose full stop belongs to them: before a name, and a name's initial.
 
-"TP. Vinh", "P.Lê Lợi", "Q.1", "PGS. TS. Nguyễn Văn A", "CT. UBND", "KT. CHỦ TỊCH": the stop
-marks the abbreviation, not the end of a sentence, so it is dropped with it. Said aloud it would
-put a pause in the middle of a name ("thành phố. vinh").
+"TP. Vinh", "P.Lê Lợi", "Q.1", "PGS. TS. Nguyễn Văn A", "CT. UBND", "KT. CHỦ TỊCH", "Lê Văn H.,
+SN 1980": the stop marks the abbreviation, not the end of a sentence, so it is dropped with it.
+Said aloud it would put a pause in the middle of a name ("thành phố. vinh").
 """
 
 from __future__ import annotations
 
 import re
 
+from broadcaster.reading.orthography import LETTER_NAMES
 from broadcaster.reading.scan import UPPER, Scan, context_before
 
 # Places before their name. A one-letter one (P. Q. H. X.) only when no name word comes just
@@ -33,7 +34,7 @@ _STOP_BEFORE_PLACE = re.compile(rf"\.[ \t]*(?=[{UPPER}][^\W\d_{UPPER}])")  # a T
 _STOP_BEFORE_NUMBER = re.compile(r"\.[ \t]*(?=[0-9])")
 _STOP_BEFORE_SIGNED = re.compile(
     r"\.[ \t]*(?=CHỦ|PHÓ|GIÁM|TRƯỞNG|BỘ|ỦY|UBND|BAN|HỘI|CHÁNH|THỦ|BÍ|TỔNG|Chủ|Phó|Giám|Trưởng)")
-_NAME_BEFORE = re.compile(rf"[{UPPER}][^\W\d_]*[ \t]+\Z")  # "Nguyễn Văn " before an initial
+_NAME_BEFORE = re.compile(rf"[{UPPER}][^\W\d_{UPPER}]+[ \t]+\Z")  # "Nguyễn Văn " before an initial
 _HEAD = re.compile(r"[^\W\d_]+(?:/[^\W\d_]+)?")
 
 
@@ -75,3 +76,22 @@ def _stop_after(scan: Scan, start: int, key: str, pos: int) -> tuple[int, str, s
         if found is not None:
             return m.end(), found[0], found[1]
     return None
+
+
+# After an initial, a comma, a bracket or a lowercase word shows the stop ends no sentence.
+_STOP_INSIDE_SENTENCE = re.compile(r"\.(?:[ \t]*(?=[,;:()])|[ \t]+(?=[^\W\d_{UPPER}]))".replace("{UPPER}", UPPER))
+
+
+def read_initial(scan: Scan, start: int, end: int) -> int | None:
+    """Read a name's initial and drop its stop inside a sentence ("Phạm Văn T., SN 1985");
+    return where the stop ends, None if this is no such initial."""
+    src = scan.src
+    letter = src[start:end]
+    if len(letter) != 1 or not letter.isupper() or letter.lower() not in LETTER_NAMES:
+        return None
+    m = _STOP_INSIDE_SENTENCE.match(src, end)
+    if m is None or not _NAME_BEFORE.search(context_before(src, start)):
+        return None
+    scan.emit(start, end, LETTER_NAMES[letter.lower()], "letter")
+    scan.emit(end, end + 1, "", "abbreviation_stop")
+    return end + 1

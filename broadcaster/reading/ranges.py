@@ -51,7 +51,7 @@ _NOT_A_RANGE = frozenset({("date", "time"), ("time", "date")})
 _DAY_START_CUE = cue("từ|ngày|mùng|mồng")
 # "cấp 8-9", "báo động 2-3": the level word is said again before the second level.
 _LEVEL_CUE = cue("cấp|báo động")
-_MAX_LEVEL = 17
+_MAX_LEVEL = {"cấp": 17, "báo động": 3}
 
 
 # "báo động 2 - báo động 3", "tháng 3 - tháng 5": a range whose ends both name their level word.
@@ -83,8 +83,9 @@ def _range(scan: Scan, pos: int, left: Parsed) -> Parsed:
     pieces.append(Piece(sep.start(), sep.end(), "đến", "range"))
     right_pieces = list(right.pieces)
     level = _LEVEL_CUE.search(before)
+    word = level.group().strip() if level else ""
     if (level and left.kind == right.kind == "number" and len(right_pieces) == 1
-            and max(left.value or 0, right.value or 0) <= _MAX_LEVEL):
-        right_pieces[0] = right_pieces[0]._replace(reading=f"{level.group().strip()} {right_pieces[0].reading}")
+            and max(left.value or 0, right.value or 0) <= _MAX_LEVEL[word]):
+        right_pieces[0] = right_pieces[0]._replace(reading=f"{word} {right_pieces[0].reading}")
     pieces.extend(right_pieces)
     return Parsed(right.end, pieces, right.kind, right.value, left.flags + right.flags)

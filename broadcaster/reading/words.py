@@ -7,14 +7,18 @@ TP.HCM). The whole token is looked up first, then its parts one by one.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from broadcaster.reading import numbers as N
 from broadcaster.reading.apart import read_apart
 from broadcaster.reading.neighbours import context_reading, storm_name
 from broadcaster.reading.orthography import COMBINING, CONSONANT_LETTERS, LETTER_NAMES, is_syllable, spell
-from broadcaster.reading.prefixes import SIGNATURES, read_prefix
+from broadcaster.reading.prefixes import SIGNATURES, read_initial, read_prefix
 from broadcaster.reading.scan import UPPER, Scan, context_before, cue
 from broadcaster.reading.units import UNITS, per_word_reading
+
+if TYPE_CHECKING:
+    from broadcaster.reading.lexicon import Lexicon
 
 _ROMAN_TOKEN = re.compile(r"(?P<r>[IVXLC]+)(?:/(?P<y>[0-9]{4}))?")
 _ROMAN_WORDS = (
@@ -157,6 +161,9 @@ def handle_word(scan: Scan, start: int, end: int) -> int:
         name_start = read_prefix(scan, start, end)  # TP. Vinh, P.Lê Lợi, PGS. TS. …
         if name_start is not None:
             return name_start
+    stop_end = read_initial(scan, start, end)  # Phạm Văn T., SN 1985
+    if stop_end is not None:
+        return stop_end
     if chunk in ("x", "X") and _TIMES_BEFORE.search(context_before(scan.src, start)) \
             and _TIMES_AFTER.match(scan.src, end):
         scan.emit(start, end, "nhân", "dimensions")  # 3m x 2m, 15.500 đ/kg x 200 kg
@@ -188,7 +195,7 @@ def handle_word(scan: Scan, start: int, end: int) -> int:
 def _split_token(scan: Scan, start: int, chunk: str) -> None:
     """Read a joined token part by part: KH-UBND, PCTT&TKCN, H5N1, đồng/người, xã.Tiếp."""
     parts = _merge_units([(start + m.start(), start + m.end(), m.group(), m.lastgroup)
-                          for m in _PARTS.finditer(chunk)])
+                          for m in _PARTS.finditer(chunk)], scan.lexicon)
     # First pass: what each letter or digit part says ("" rule = kept as written).
     said: list[tuple[str, str, str | None]] = []
     for i, (_, _, text, kind) in enumerate(parts):
@@ -222,12 +229,15 @@ def _split_token(scan: Scan, start: int, chunk: str) -> None:
             scan.flag(s, e, problem, reading.lower())
 
 
-def _merge_units(parts: list) -> list:
-    """Join "m" "2" back into the unit m2 after a slash (người/km2, con/m2), and "1" "." "000"
-    into the number 1.000 (bác sĩ/1.000 dân)."""
+def _merge_units(parts: list, lexicon: Lexicon) -> list:
+    """Join "m" "2" back into the unit m2 after a slash (người/km2, con/m2), "T" "2" into the
+    lexicon key T2 (T2-T6), and "1" "." "000" into the number 1.000 (bác sĩ/1.000 dân)."""
     merged: list = []
     for part in parts:
-        if (part[3] == "d" and len(merged) >= 2 and merged[-1][3] == "l" and merged[-2][2] == "/"
+        if part[3] == "d" and merged and merged[-1][3] == "l" and merged[-1][2] + part[2] in lexicon:
+            left = merged.pop()
+            part = (left[0], part[1], left[2] + part[2], "l")
+        elif (part[3] == "d" and len(merged) >= 2 and merged[-1][3] == "l" and merged[-2][2] == "/"
                 and merged[-1][2] + part[2] in UNITS):
             left = merged.pop()
             part = (left[0], part[1], left[2] + part[2], "l")
@@ -293,7 +303,14 @@ def _joiner(parts: list, said: list, i: int, counted: bool = False) -> tuple[str
     return " ", "joiner"
 
 
+_SERIES = re.compile(r"([^\W\d_]+)[0-9]+")
+
+
 def _same_series(parts: list, i: int) -> bool:
     """Whether parts around a dash are the same letters with two numbers (BĐ2-BĐ3, T2-T6)."""
-    return (2 <= i and i + 2 < len(parts) and parts[i - 1][3] == "d" and parts[i + 2][3] == "d"
-            and parts[i - 2][3] == "l" and parts[i - 2][2] == parts[i + 1][2])
+    if 2 <= i and i + 2 < len(parts) and parts[i - 1][3] == "d" and parts[i + 2][3] == "d":
+        return parts[i - 2][3] == "l" and parts[i - 2][2] == parts[i + 1][2]
+    if 1 <= i < len(parts) - 1:
+        left, right = _SERIES.fullmatch(parts[i - 1][2]), _SERIES.fullmatch(parts[i + 1][2])
+        return left is not None and right is not None and left.group(1) == right.group(1)
+    return False
