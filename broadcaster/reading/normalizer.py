@@ -18,7 +18,7 @@ from broadcaster.reading.words import context_free, handle_word
 
 _W = rf"(?:[^\W_]|[{COMBINING}])"  # a letter or digit, or a mark attached to one
 _TOKEN = re.compile(rf"(?P<num>[0-9])|(?P<word>[^\W\d_]{_W}*(?:[&/.\-][^\W_]{_W}*)*)|(?P<sym>[^\w\s]|_)")
-_BLANKS = re.compile(r"[^\S\n]+")
+_BLANKS = re.compile(r"[^\S\n]{2,}|[^\S\n ]")  # runs of blanks, and blanks other than a space
 _DASH = re.compile(r"[-–—]+")  # joined dashes inside tokens are read before: what is left is a pause
 _SPACE_BEFORE_PUNCT = re.compile(r" (?=[,.;:!?…)\]])")
 _GLUED_PUNCT = re.compile(r"([,.;:!?])(?=[^\W\d_])")
@@ -27,11 +27,14 @@ _LINE_EDGES = re.compile(r" ?\n ?")
 
 def _tidy(text: str) -> str:
     text = unicodedata.normalize("NFC", text.lower())
-    text = _DASH.sub(r" \g<0> ", text)
+    if "-" in text or "–" in text or "—" in text:
+        text = _DASH.sub(r" \g<0> ", text)
     text = _BLANKS.sub(" ", text)
     text = _SPACE_BEFORE_PUNCT.sub("", text)
     text = _GLUED_PUNCT.sub(r"\1 ", text)
-    return _LINE_EDGES.sub("\n", text).strip(" ")
+    if "\n" in text:
+        text = _LINE_EDGES.sub("\n", text)
+    return text.strip(" ")
 
 
 class Normalizer:

@@ -75,11 +75,14 @@ class Scan:
         for p in pieces:
             self.emit(p.start, p.end, p.reading, p.rule)
 
+    def said_before(self, pos: int) -> str:
+        """Return the end of the spoken text up to pos, lowercased, one space between words."""
+        tail = "".join(self.out[-24:]) + self.src[self.pos:pos]
+        return " ".join(tail.lower().split())
+
     def just_said(self, pos: int, words: str) -> bool:
         """Tell whether the spoken text up to pos ends with these words (case and spacing aside)."""
-        wanted = " ".join(words.lower().split())
-        tail = "".join(self.out[-24:]) + self.src[self.pos:pos]
-        return " ".join(tail.lower().split()).endswith(wanted)
+        return self.said_before(pos).endswith(" ".join(words.lower().split()))
 
     def at_line_start(self, pos: int) -> bool:
         """Tell whether nothing but blanks would be said on this line before pos.

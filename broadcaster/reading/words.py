@@ -131,10 +131,11 @@ def _without_repeated_head(scan: Scan, start: int, reading: str) -> str:
     """"dịch ASF" → "dịch tả lợn châu Phi", "Ủy ban UBND" → "ủy ban nhân dân": the text has just
     said the first words of the expansion, so they are not said twice."""
     words = reading.split()
-    if not context_before(scan.src, start).endswith(" "):
+    if len(words) < 2 or not context_before(scan.src, start).endswith(" "):
         return reading
+    said = scan.said_before(start)
     for k in range(len(words) - 1, 0, -1):
-        if scan.just_said(start, " ".join(words[:k])):
+        if said.endswith(" ".join(words[:k]).lower()):
             return " ".join(words[k:])
     return reading
 
