@@ -43,7 +43,7 @@ _COUNTED_AFTER = re.compile(
 _SHARE_MAX_DENOMINATOR = 5
 # A date just before ("30/4 và 1/5", "2/9, 3/9") makes the next day/month a date too.
 _NAMED_DAY_BEFORE = re.compile(r"(?:^|[^\w])(?:ngày|tết|lễ)(?:[ \t]+[^\W\d_]+){1,5}[ \t]*\Z", re.IGNORECASE)
-_RANK_CUE = re.compile(r"(?:^|[^\w])(thứ|hạng|ngõ|ngách|hẻm|kiệt)\s*\Z", re.IGNORECASE)
+_RANK_CUE = re.compile(r"(?:^|[^\w])(thứ|hạng|ngõ|ngách|hẻm|kiệt|số nhà|nhà số|số)\s*\Z", re.IGNORECASE)
 _PREV_WORD = re.compile(r"([^\W\d_]+)[ \t]*\Z")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n])[\s\"'“(*#>-]*\Z")
 
@@ -74,10 +74,13 @@ def slash_pair(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     if m.group("gap") != "/":  # "ngày 18 /9": spaced, only ever a date after a date word
         return _spaced_date(scan, pos, m, hint, before)
     rank = _RANK_CUE.search(before)
+    if rank and rank.group(1).lower() == "số" and len(a) <= 2 and len(b) <= 2 \
+            and valid_day(int(a), int(b)):
+        rank = None  # "số 2/9" may be a date: told below; "Số 43/106" is a house in an alley
     address = rank is not None and rank.group(1).lower() not in ("thứ", "hạng")
     if rank and len(a) <= 3 and len(b) <= 3 and 0 < int(a) and (address or int(a) <= int(b)):
         # "đứng thứ 2/15 xã": a place out of a number of places (thứ nhất…); "thương binh hạng
-        # 1/4", "ngõ 12/3": a class or an address, said plainly
+        # 1/4", "ngõ 12/3", "số 43/106": a class or an address, said plainly
         first = (N.read_ordinal(int(a), words) if rank.group(1).lower() == "thứ"
                  else N.read_int(int(a), words))
         reading = f"{first} trên {N.read_int(int(b), words)}"
