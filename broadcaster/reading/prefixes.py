@@ -82,15 +82,23 @@ def _stop_after(scan: Scan, start: int, key: str, pos: int) -> tuple[int, str, s
 _STOP_INSIDE_SENTENCE = re.compile(r"\.(?:[ \t]*(?=[,;:()])|[ \t]+(?=[^\W\d_{UPPER}]))".replace("{UPPER}", UPPER))
 
 
+# "Ảnh: T. HUY", "(N. Lan)": an initial opening a name after a colon, a bracket or a comma.
+_CREDIT_BEFORE = re.compile(r"[:(,][ \t]*\Z")
+
+
 def read_initial(scan: Scan, start: int, end: int) -> int | None:
-    """Read a name's initial and drop its stop inside a sentence ("Phạm Văn T., SN 1985");
-    return where the stop ends, None if this is no such initial."""
+    """Read a name's initial and drop its stop: inside a sentence after the name ("Phạm Văn T.,
+    SN 1985"), or before the name in a credit ("Ảnh: T. HUY"); return where the stop ends, None if
+    this is no such initial."""
     src = scan.src
     letter = src[start:end]
     if len(letter) != 1 or not letter.isupper() or letter.lower() not in LETTER_NAMES:
         return None
-    m = _STOP_INSIDE_SENTENCE.match(src, end)
-    if m is None or not _NAME_BEFORE.search(context_before(src, start)):
+    before = context_before(src, start)
+    after_name = _NAME_BEFORE.search(before) and _STOP_INSIDE_SENTENCE.match(src, end)
+    opening = (letter not in "IVX" and _CREDIT_BEFORE.search(before)  # "Nội dung: I. Mục tiêu"
+               and _STOP_BEFORE_NAME.match(src, end))
+    if not (after_name or opening):
         return None
     scan.emit(start, end, LETTER_NAMES[letter.lower()], "letter")
     scan.emit(end, end + 1, "", "abbreviation_stop")
