@@ -1,7 +1,7 @@
 """Acronyms read by the words around them, and capitals that are names rather than acronyms.
 
 "SN 1975" is sinh năm but "SN 12" số nhà; "Đài TT xã" is truyền thanh although TT alone is
-thường trực; "BĐ2" and "vượt BĐ III" are flood alarm levels although BĐ alone is bộ đội; "bão
+thường trực; "một kg" is a unit although no digit comes before; "BĐ2" and "vượt BĐ III" are flood alarm levels although BĐ alone is bộ đội; "bão
 NORU" is a storm's name, said as a word, never spelled.
 """
 
@@ -12,6 +12,7 @@ from typing import Callable
 
 from broadcaster.reading.orthography import is_syllable
 from broadcaster.reading.scan import Scan, context_before, cue
+from broadcaster.reading.units import UNITS
 
 Test = Callable[[Scan, int, int], bool]
 
@@ -35,11 +36,20 @@ BY_CONTEXT: dict[str, tuple[tuple[Test, str], ...]] = {
 }
 
 
+# "9 tấn một ha", "6.900 đồng một kg": a unit after a count word, not after digits.
+_COUNT_WORD_BEFORE = _before("một|mỗi|từng|mấy|vài")
+_SPELLED_UNITS = {unit: reading for unit, (reading, rule) in UNITS.items()
+                  if rule == "unit" and len(unit) > 1 and unit.isascii() and unit.isalnum() and reading != unit
+                  and unit != "tr"}  # "một tr." is a page as often as a million
+
+
 def context_reading(scan: Scan, start: int, end: int, key: str) -> str | None:
     """Return the reading of key that its neighbours call for, or None."""
     for test, reading in BY_CONTEXT.get(key, ()):
         if test(scan, start, end):
             return reading
+    if key in _SPELLED_UNITS and _COUNT_WORD_BEFORE(scan, start, end):
+        return _SPELLED_UNITS[key]
     return None
 
 
