@@ -269,12 +269,15 @@ def _road(parts: list, i: int) -> str | None:
     return None
 
 
-# "40 học sinh/lớp", "1 bác sĩ/1.000 dân": a number a few words back makes "/" a rate (trên).
+# "40 học sinh/lớp", "1 bác sĩ/1.000 dân": a number a few words back makes "/" a rate (trên), as
+# does "tỷ lệ" right before (tỷ lệ chết/mắc).
 _NUMBER_BEFORE = re.compile(r"[0-9](?:[ \t]+[^\W\d_]+){0,3}[ \t]*\Z")
+_RATE_BEFORE = cue("tỷ lệ|tỉ lệ|tỷ số|tỉ số")
 
 
 def _counted_before(scan: Scan, start: int) -> bool:
-    return _NUMBER_BEFORE.search(context_before(scan.src, start)) is not None
+    before = context_before(scan.src, start)
+    return _NUMBER_BEFORE.search(before) is not None or _RATE_BEFORE.search(before) is not None
 
 
 def _joiner(parts: list, said: list, i: int, counted: bool = False) -> tuple[str, str]:
