@@ -36,7 +36,8 @@ class ReadingLimitError(BroadcasterError):
             message = (f"{name} quá dài để đọc: {_grouped(size)} ký tự, tối đa {_grouped(int(limit))} ký tự. "
                        "Hãy chia thành nhiều phần ngắn hơn.")
         else:
-            message = (f"Đọc {part} quá {limit:g} giây nên đã dừng (mới đến ký tự {_grouped(reached)} "
+            seconds = f"{limit:g}".replace(".", ",")  # Vietnamese decimal comma
+            message = (f"Đọc {part} quá {seconds} giây nên đã dừng (mới đến ký tự {_grouped(reached)} "
                        f"trên {_grouped(size)}). Hãy chia thành nhiều phần ngắn hơn; nếu văn bản "
                        "vốn ngắn, hãy báo cho người quản trị.")
         super().__init__(message)

@@ -45,3 +45,4 @@ def test_long_text_is_checked_against_the_clock_as_it_is_read(monkeypatch):
         normalize("xã " * 1000, budget_seconds=2.5)  # one second passes at each look
     # the third look at the clock, two strides into the text (at a token's start)
     assert 2 * limits.CLOCK_STRIDE <= caught.value.reached < 2 * limits.CLOCK_STRIDE + 6
+    assert str(caught.value).startswith("Đọc văn bản quá 2,5 giây nên đã dừng (mới đến ký tự ")
