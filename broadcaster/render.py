@@ -107,7 +107,7 @@ class StationRenderer:
             if row is None and render:
                 raise AudioError("bản tin ghi âm chưa có tệp âm thanh.")
             return row
-        spoken = self.reading.spoken(bulletin_text(bulletin))
+        spoken = self.reading.spoken(bulletin_text(bulletin), _part(bulletin))
         if render:
             return self._record(self.chain.speak(spoken), "speech", bulletin.id)
         keys = self.chain.cache_keys(spoken)
@@ -120,7 +120,7 @@ class StationRenderer:
             return True
         return (clip.kind == "speech" and bulletin.kind is BulletinKind.TEXT
                 and clip.cache_key in self.chain.cache_keys(
-                    self.reading.spoken(bulletin_text(bulletin))))
+                    self.reading.spoken(bulletin_text(bulletin), _part(bulletin))))
 
     @cached_property
     def idents(self) -> tuple[Clip, Clip]:
@@ -164,6 +164,11 @@ class StationRenderer:
         entries = tuple((e.offset_ms, e.duration_ms) for e in rendered.layout.entries
                         if e.kind == "item")
         return Rendered(relative, rendered.duration_ms, entries)
+
+
+def _part(bulletin: Bulletin) -> str:
+    """How a reading limit's message names a bulletin."""
+    return f"nội dung bản tin «{bulletin.title[:60]}»"
 
 
 def missing_clips(session: Session, renderer: StationRenderer, first_day: date,
