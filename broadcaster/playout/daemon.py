@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from contextlib import AbstractContextManager
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Callable, Protocol, Sequence
 from zoneinfo import ZoneInfo
 
@@ -32,7 +32,7 @@ from broadcaster.playout import asrun, heartbeat, reconcile, requests
 from broadcaster.playout.air import Air
 from broadcaster.playout.dbwrite import Writer, retryable
 from broadcaster.playout.lock import StationLock
-from broadcaster.playout.clock import Clock
+from broadcaster.playout.clock import Clock, Every, StepWatch
 from broadcaster.playout.errors import PlayoutError
 from broadcaster.playout.journal import Journal
 from broadcaster.playout.manual import ManualEnv, RequestedPlays
@@ -103,6 +103,10 @@ class Daemon:
                        "prepare": ThreadPoolExecutor(1)},  # one decode at a time, never blocking the poll
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
         self._manual_thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._periodic: list[Every] = []
+        self._steps = StepWatch(self.clock)
+        self._trusted = (self.clock.monotonic(), self.clock.now())  # since when the wall clock is trusted
         self._reconcile_lock = threading.Lock()  # the timer and a noticed change may coincide
         self._fingerprint = ""
         self._last_change_check = 0.0
@@ -172,12 +176,13 @@ class Daemon:
                                                          STOP_REASON):
             self._record_resume(decision, lambda row_id=row_id: row_id)
             if decision.cue is not None:
-                self.scheduler.add_job(self.slots.air_resumed, "date", run_date=now, id=f"resume:{row_id}",
+                self.scheduler.add_job(self.slots.air_resumed, id=f"resume:{row_id}",
                                        executor="air", args=[decision.cue])
         self.reconcile()
-        self.scheduler.add_job(self.reconcile, "interval", seconds=self.reconcile_seconds,
-                               id="reconcile")
-        self.scheduler.add_job(self.poll, "interval", seconds=self.poll_seconds, id="poll")
+        self._periodic = [Every("poll", self.poll_seconds, self.poll, self._stopping),
+                          Every("reconcile", self.reconcile_seconds, self.reconcile, self._stopping)]
+        for periodic in self._periodic:
+            periodic.start()
         self._manual_thread = threading.Thread(target=self.requested.manual_plays,
                                                name="manual-plays", daemon=True)
         self._manual_thread.start()
@@ -188,6 +193,9 @@ class Daemon:
     def stop(self) -> None:
         """Cut what is airing (logged INTERRUPTED), wait for the jobs, write the log, let go."""
         self.air.close(STOP_REASON)
+        self._stopping.set()
+        for periodic in self._periodic:
+            periodic.join()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         if self._manual_thread is not None:
@@ -237,7 +245,7 @@ class Daemon:
             station = self.ctx.station(session)
             self._fingerprint = reconcile.fingerprint(session, station.id)
             cases = reconcile.gather(session, station, self.settings["planning.unapproved"], now)
-            jobs, missed = reconcile.decide(cases, now, self.slots.busy())
+            jobs, missed = reconcile.decide(cases, now, self.slots.busy(), self._hold_missed())
             for verdict in missed:
                 log_missed(session, self.writer, self.station_id, self.home, verdict.case,
                            verdict.reason, now)
@@ -253,7 +261,7 @@ class Daemon:
                 self.scheduler.add_job(self.slots.air_slot, "date", run_date=spec.run_at, id=ident,
                                        executor="air", args=[spec.plan_id, spec.air_date,
                                                              spec.slot_name])
-                self.scheduler.add_job(self.slots.prepare_plan, "date", run_date=now,
+                self.scheduler.add_job(self.slots.prepare_plan,
                                        id=f"prepare:{spec.plan_id}:v{spec.plan_version}",
                                        executor="prepare", args=[spec.plan_id],
                                        replace_existing=True)
@@ -264,10 +272,15 @@ class Daemon:
     def poll(self) -> None:
         """Every second: take play requests, notice plan changes, write the heartbeat."""
         now = self.clock.now()
+        step = self._steps.step()
+        if step:
+            self._trusted = (self.clock.monotonic(), now)
+            log.warning("the wall clock stepped by %+.0f s: slot times follow it; a slot that seems "
+                        "just passed is not logged missed for %d s", step,
+                        self.settings["playout.clock_settle_seconds"])
         try:
             for taken in self.requested.take(now):
-                self.scheduler.add_job(self.requested.air, "date", run_date=now,
-                                       id=f"request:{taken.request_id}",
+                self.scheduler.add_job(self.requested.air, id=f"request:{taken.request_id}",
                                        executor="emergency" if taken.emergency else "prepare",
                                        args=[taken.request_id])
         except SQLAlchemyError as exc:
@@ -282,9 +295,20 @@ class Daemon:
                                           self._state())
         except SQLAlchemyError as exc:
             self._db_trouble("heartbeat", exc)
-        if changed:
-            log.info("plans or slots changed: reconciling")
+        if changed or step:
+            log.info("plans or slots changed, or the clock stepped: reconciling")
             self.reconcile()
+
+    def _hold_missed(self) -> tuple[datetime, datetime] | None:
+        """Slots that passed in the minutes just before the start or a clock step are not logged
+        MISSED until the clock has settled: a PC's clock may run ahead at boot until NTP corrects
+        it, and such a slot may still be to come. Slots that pass while the daemon runs are not
+        held."""
+        since_mono, since_wall = self._trusted
+        settle = self.settings["playout.clock_settle_seconds"]
+        if self.clock.monotonic() - since_mono >= settle:
+            return None
+        return since_wall - timedelta(seconds=settle), since_wall
 
     def _state(self) -> dict:
         current = self.air.current

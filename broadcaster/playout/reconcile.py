@@ -85,8 +85,13 @@ def job_id(plan_id: int, version: int) -> str:
 
 
 def decide(cases: list[SlotCase], now: datetime, busy: frozenset[tuple[date, str]] = frozenset(),
+           hold_missed: tuple[datetime, datetime] | None = None,
            lead_seconds: float = LEAD_SECONDS) -> tuple[dict[str, SlotJob], list[Missed]]:
-    """The slot jobs to hold now, and the slots whose grace ended with nothing aired."""
+    """The slot jobs to hold now, and the slots whose grace ended with nothing aired.
+
+    A slot whose grace ended inside `hold_missed` (from, to) is not missed yet: it passed just
+    before the daemon started or its clock stepped, when the wall clock may be wrong.
+    """
     jobs: dict[str, SlotJob] = {}
     missed: list[Missed] = []
     for case in cases:
@@ -99,6 +104,8 @@ def decide(cases: list[SlotCase], now: datetime, busy: frozenset[tuple[date, str
                 run_at = max(now, instance.starts_at - timedelta(seconds=lead_seconds))
                 jobs[ident] = SlotJob(ident, case.plan_id, case.plan_version, instance.local_date,
                                       instance.slot.name, run_at, instance.starts_at)
+        elif hold_missed is not None and hold_missed[0] < instance.grace_ends_at <= hold_missed[1]:
+            continue
         elif case.plan_id is not None:
             missed.append(Missed(case, TOO_LATE.format(grace=instance.slot.grace_seconds)))
         elif case.has_plans:
