@@ -83,6 +83,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("playout.resume", "resume-item", "What happens to a slot cut by an emergency or a "
             "crash: resume-item (air it again from the start of the cut item while the slot's time "
             "lasts) or none.", "choice", ("resume-item", "none")),
+    Setting("playout.resume_fit", "cut", "A resumed slot whose rest does not fit before the next "
+            "slot: cut (air it, cut with a fade at the next slot's start) or whole (do not resume "
+            "it). Nothing ever delays the next slot.", "choice", ("cut", "whole")),
     Setting("playout.request_ttl_minutes", 10, "Minutes a manual or emergency play request waits "
             "for the playout daemon to take it; after that it is closed unplayed (quá hạn).", "int",
             minimum=1),

@@ -107,6 +107,7 @@ class Daemon:
         self._periodic: list[Every] = []
         self._steps = StepWatch(self.clock)
         self._trusted = (self.clock.monotonic(), self.clock.now())  # since when the wall clock is trusted
+        self._hard_starts: list = []  # the slots still to air, as reconcile last saw them
         self._reconcile_lock = threading.Lock()  # the timer and a noticed change may coincide
         self._fingerprint = ""
         self._last_change_check = 0.0
@@ -143,7 +144,8 @@ class Daemon:
             heartbeat.write_heartbeat(session, station.id, self._started_at, now, self._state())
         self.resume = ResumePolicy(ResumeEnv(
             self.ctx.session, self.station_id, self.home, self.clock,
-            self.settings["playout.resume"], self.settings["planning.unapproved"]))
+            self.settings["playout.resume"], self.settings["playout.resume_fit"],
+            self.settings["planning.unapproved"], self.next_start))
         self.slots = SlotAirings(SlotEnv(
             self.ctx.session, self.station_id, self.home, self.clock,
             self.settings["planning.unapproved"], self.air, self.writer, self.env))
@@ -172,13 +174,13 @@ class Daemon:
                       "được nhận nhưng chưa phát xong khi tiến trình phát trước dừng: đóng lại, "
                       "không phát lại.")
         self.writer.start()
+        self.reconcile()  # first: the resume policy needs to know the slots still to air
         for row_id, decision in self.resume.after_restart({row.row_id for row in crashed},
                                                          STOP_REASON):
             self._record_resume(decision, lambda row_id=row_id: row_id)
             if decision.cue is not None:
                 self.scheduler.add_job(self.slots.air_resumed, id=f"resume:{row_id}",
                                        executor="air", args=[decision.cue])
-        self.reconcile()
         self._periodic = [Every("poll", self.poll_seconds, self.poll, self._stopping),
                           Every("reconcile", self.reconcile_seconds, self.reconcile, self._stopping)]
         for periodic in self._periodic:
@@ -246,6 +248,7 @@ class Daemon:
             self._fingerprint = reconcile.fingerprint(session, station.id)
             cases = reconcile.gather(session, station, self.settings["planning.unapproved"], now)
             jobs, missed = reconcile.decide(cases, now, self.slots.busy(), self._hold_missed())
+            self._hard_starts = reconcile.hard_starts(cases)
             for verdict in missed:
                 log_missed(session, self.writer, self.station_id, self.home, verdict.case,
                            verdict.reason, now)
@@ -329,7 +332,12 @@ class Daemon:
     # --- airing -------------------------------------------------------------------------------
     def env(self) -> Env:
         return Env(self.ctx.session, self.station_id, self.cache_dir, self.clock, self._make_outputs,
-                   self.writer, self.journal)
+                   self.writer, self.journal, self.next_start)
+
+    def next_start(self, cue: Cue) -> datetime | None:
+        """The hard start an airing must end before: the next slot to air after it begins."""
+        own = (cue.air_date, cue.slot_name) if cue.slot_name else None
+        return reconcile.next_hard_start(self._hard_starts, cue.scheduled_at or self.clock.now(), own)
 
     def _after_cut(self, cut: Playback) -> Cue | None:
         """What airs once an emergency that cut a slot has ended: the resume policy decides."""

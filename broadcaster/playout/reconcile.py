@@ -113,6 +113,20 @@ def decide(cases: list[SlotCase], now: datetime, busy: frozenset[tuple[date, str
     return jobs, missed
 
 
+def hard_starts(cases: list[SlotCase]) -> list[tuple[date, str, datetime]]:
+    """The instants of the slots still to air (air date, slot, start): each is a hard start that
+    nothing else may run into."""
+    return sorted(((c.instance.local_date, c.instance.slot.name, c.instance.starts_at)
+                   for c in cases if c.plan_id is not None and not c.handled),
+                  key=lambda start: start[2])
+
+
+def next_hard_start(starts: list[tuple[date, str, datetime]], after: datetime,
+                    own: tuple[date, str] | None = None) -> datetime | None:
+    """The first hard start after an instant, other than the airing's own slot."""
+    return next((at for day, name, at in starts if at > after and (day, name) != own), None)
+
+
 def local_days(now: datetime, zone: str) -> list[date]:
     """Yesterday, today and tomorrow in the station's zone (a slot may run past midnight)."""
     today = now.astimezone(ZoneInfo(zone)).date()
