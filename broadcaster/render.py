@@ -20,7 +20,7 @@ from broadcaster.audio.chime import chime_path
 from broadcaster.audio.config import gap_ms, loudness_target
 from broadcaster.audio.errors import AudioError
 from broadcaster.audio.ffmpeg import probe
-from broadcaster.audio.files import publish, temp_beside
+from broadcaster.audio.files import publish, sha256_file, temp_beside
 from broadcaster.audio.programme import layout_programme, render_programme, standard_parts
 from broadcaster.bulletins.text import bulletin_text
 from broadcaster.db.models import Bulletin, BulletinKind, Clip, DayPlan, Station
@@ -163,7 +163,7 @@ class StationRenderer:
         log.info("rendered programme %s (%d ms)", relative, rendered.duration_ms)
         entries = tuple((e.offset_ms, e.duration_ms) for e in rendered.layout.entries
                         if e.kind == "item")
-        return Rendered(relative, rendered.duration_ms, entries)
+        return Rendered(relative, rendered.duration_ms, entries, sha256_file(dest))
 
 
 def _part(bulletin: Bulletin) -> str:

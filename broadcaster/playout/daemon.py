@@ -26,7 +26,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from broadcaster.db.models import Station
+from broadcaster import audit
+from broadcaster.db.models import DayPlan, Station
+from broadcaster.errors import BroadcasterError
+from broadcaster.planning.ports import Renderer
+from broadcaster.planning.programme import rerender
 from broadcaster.home import Home
 from broadcaster.playout import asrun, heartbeat, reconcile, requests
 from broadcaster.playout.air import Air
@@ -65,6 +69,8 @@ class StationPort(Protocol):
     def session(self) -> AbstractContextManager[Session]: ...
 
     def station(self, session: Session) -> Station: ...
+
+    def renderer(self, session: Session) -> Renderer: ...
 
 
 class Daemon:
@@ -148,7 +154,7 @@ class Daemon:
             self.settings["planning.unapproved"], self.next_start))
         self.slots = SlotAirings(SlotEnv(
             self.ctx.session, self.station_id, self.home, self.clock,
-            self.settings["planning.unapproved"], self.air, self.writer, self.env))
+            self.settings["planning.unapproved"], self.air, self.writer, self.env, self._rerender))
         self.requested = RequestedPlays(ManualEnv(
             self.ctx.session, self.station_id, self.home, self.zone, self.clock,
             self.settings["playout.request_ttl_minutes"], self.air, self.writer, self.env,
@@ -352,6 +358,20 @@ class Daemon:
         station_id = self.station_id
         self.writer.submit(lambda s: decision.record(s, station_id, row_id()),
                            f"resume decision for {decision.slot_name} {decision.air_date}")
+
+    def _rerender(self, plan_id: int, problem: str) -> str | None:
+        """Render a version's programme again from its parts (audited); why it failed, or None."""
+        try:
+            with self.ctx.session() as session:
+                plan = session.get(DayPlan, plan_id)
+                before = plan.programme_sha256
+                rerender(session, plan, self.ctx.renderer(session))
+                audit.record(session, self.station_id, "playout", "plan.programme_rendered_again",
+                             "day_plan", plan.id, before={"sha256": before},
+                             after={"sha256": plan.programme_sha256}, comment=problem)
+        except BroadcasterError as exc:
+            return str(exc)
+        return None
 
     def _make_outputs(self, cue: Cue) -> list[Output]:
         return make_outputs(self.output_names, self.settings,

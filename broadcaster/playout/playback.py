@@ -121,6 +121,12 @@ class Playback:
                 self.prepared = prepare(self.cue.source, self.env.cache_dir, self.cue.cache_key)
             except PlayoutError as exc:
                 self.prepare_error = str(exc)
+                return
+            expected = self.cue.expected_ms
+            if expected and abs(self.prepared.duration_ms - expected) > SHORT_TOLERANCE_MS:
+                log.warning("%s: the programme decodes to %.1f s where the approved version is "
+                            "%.1f s", self.cue.slot_name or self.cue.title,
+                            self.prepared.duration_ms / 1000, expected / 1000)
 
     def run(self) -> Outcome:
         """Air the cue (the caller holds the air, unless nothing can air) and log it.
