@@ -20,6 +20,8 @@ from broadcaster.db.models import AsRun, AsRunStatus, Trigger
 from broadcaster.db.playout_models import PlayoutProgress
 
 CRASH_REASON = "tiến trình phát bị dừng đột ngột (tắt máy, mất điện hoặc lỗi); đã phát {seconds:.1f} giây"
+UNCERTAIN = ("; có thể đã phát đến giây {seconds:.1f}: không ghi được tiến độ lúc đó (ổ đĩa đầy hoặc "
+             "lỗi ghi), nên không phát lại phần có thể đã phát")
 EMERGENCY_CUT = "bị ngắt để phát khẩn cấp"  # how the error of a row cut by an emergency begins
 
 
@@ -118,11 +120,16 @@ class Interrupted:
     air_date: date
     plan_id: int | None
     trigger: Trigger
-    position_ms: int  # where in the programme it stopped
+    position_ms: int  # where in the programme it stopped, as far as the record goes
+    resume_from_ms: int  # where a resume may start: past all that may have aired
 
+def close_crashed_rows(session: Session, station_id: int, now: datetime,
+                       journaled: set[str] = frozenset()) -> list[Interrupted]:
+    """Close every row a previous daemon left open, with the played time of its progress marker.
 
-def close_crashed_rows(session: Session, station_id: int, now: datetime) -> list[Interrupted]:
-    """Close every row a previous daemon left open, with the played time of its progress marker."""
+    A slot row whose airing has no journal entry (the journal had no space) may have aired
+    further than its marker says: it may have aired up to now, so a resume starts past that.
+    """
     rows = session.scalars(select(AsRun).where(AsRun.station_id == station_id,
                                                AsRun.ended_at.is_(None))
                            .order_by(AsRun.kind.desc(), AsRun.id)).all()  # slot rows before items
@@ -139,11 +146,16 @@ def close_crashed_rows(session: Session, station_id: int, now: datetime) -> list
             started_at = row.started_at or (marker.started_at if marker else None)
             ended_at = marker.updated_at if marker else (row.started_at or row.created_at)
             positions[row.id] = ((row.offset_ms or 0) + played, ended_at)
+        error = CRASH_REASON.format(seconds=played / 1000)
+        possible = played
+        if row.kind == "slot" and row.journal_key and row.journal_key not in journaled and started_at:
+            possible = max(played, int((now - started_at) / timedelta(milliseconds=1)))
+            error += UNCERTAIN.format(seconds=possible / 1000)
         close_row(session, row.id, AsRunStatus.INTERRUPTED, ended_at=max(ended_at, started_at or ended_at),
-                  played_ms=played, started_at=started_at,
-                  error=CRASH_REASON.format(seconds=played / 1000))
+                  played_ms=played, started_at=started_at, error=error)
         found.append(Interrupted(row.id, row.kind, row.slot_name, row.air_date, row.plan_id,
-                                 row.trigger, (row.offset_ms or 0) + played))
+                                 row.trigger, (row.offset_ms or 0) + played,
+                                 (row.offset_ms or 0) + possible))
     return found
 
 

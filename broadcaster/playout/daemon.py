@@ -168,9 +168,9 @@ class Daemon:
                            if others else "Không còn ngõ ra nào khác: các buổi phát sẽ bị ghi lỗi."))
                 self.notes.append(note)
                 self.echo(note)
-        self.journal.recover(self.ctx.session, self.station_id)  # as-run the database never got
+        journaled = self.journal.recover(self.ctx.session, self.station_id)  # as-run the db never got
         with self.ctx.session() as session:
-            crashed = asrun.close_crashed_rows(session, self.station_id, now)
+            crashed = asrun.close_crashed_rows(session, self.station_id, now, journaled)
             abandoned = requests.close_abandoned(session, self.station_id, now)
         for row in crashed:
             log.warning("closed as-run %s (%s %s) left open by the previous run: INTERRUPTED at %d ms",
@@ -181,8 +181,8 @@ class Daemon:
                       "không phát lại.")
         self.writer.start()
         self.reconcile()  # first: the resume policy needs to know the slots still to air
-        for row_id, decision in self.resume.after_restart({row.row_id for row in crashed},
-                                                         STOP_REASON):
+        for row_id, decision in self.resume.after_restart(
+                {row.row_id: row.resume_from_ms for row in crashed}, STOP_REASON):
             self._record_resume(decision, lambda row_id=row_id: row_id)
             if decision.cue is not None:
                 self.scheduler.add_job(self.slots.air_resumed, id=f"resume:{row_id}",
@@ -277,6 +277,7 @@ class Daemon:
             elif job.next_run_time and abs((job.next_run_time - spec.run_at).total_seconds()) > 0.5:
                 job.reschedule("date", run_date=spec.run_at)  # the slot's time was changed
         cleanup_cache(self.cache_dir)
+        self.journal.reserve.top_up()  # pages for the airings to come, while the disk has room
 
     def poll(self) -> None:
         """Every second: take play requests, notice plan changes, write the heartbeat."""

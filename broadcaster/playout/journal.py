@@ -3,9 +3,11 @@
 The daemon never waits for the database to air (see dbwrite). If the database refuses writes and
 the daemon is then killed, queued as-run writes die with it: an airing could vanish from the log,
 or a slot come back as never aired and be aired again from the top. So each airing is also written
-here: one small JSON file (written to a temporary file, synced, renamed) from T-1 s, kept up to
-date with the start and the played time while the database is not taking writes, given the
-outcome (status, error, end) when the airing ends, and deleted once the row that closes it is in.
+here from T-1 s: kept up to date with the start and the played time while the database is not
+taking writes, given the outcome (status, error, end) when the airing ends, and let go once the
+row that closes it is in. Its record goes into a page reserved ahead and overwritten in place
+(reserve.py): a full station home cannot stop it. An airing that got no page (the disk was full
+before any could be reserved) is marked in the log, and recovery treats its row as uncertain.
 
 At start, before closing crashed rows, the daemon applies what is left here. Entries are matched
 to rows by `as_run.journal_key`: a missing row is written (closed with the outcome when it is
@@ -18,7 +20,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import uuid
 from contextlib import AbstractContextManager
@@ -34,6 +35,7 @@ from sqlalchemy.orm import Session
 from broadcaster.db.models import AsRun, AsRunStatus, Trigger
 from broadcaster.db.playout_models import PlayoutProgress
 from broadcaster.playout import asrun
+from broadcaster.playout.reserve import FREE, Page, RecordTooLarge, Reserve
 
 log = logging.getLogger(__name__)
 
@@ -61,19 +63,29 @@ class Journal:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self.reserve = Reserve(folder)
         self._lock = threading.Lock()
         self._entries: dict[str, dict] = {}
+        self._pages: dict[str, Page] = {}
+        self._failing: str | None = None  # the last write error, logged once until writes work
 
     def begin(self, slot: asrun.RowFacts, items: list[asrun.RowFacts], outputs: list[str],
               now: datetime) -> str:
         """Record an airing about to start; return its key (sorts in the order airings began)."""
         key = f"{now:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:12]}"
-        entry = {"begun_at": now.isoformat(), "slot": _facts_to_json(slot),
+        entry = {"key": key, "begun_at": now.isoformat(), "slot": _facts_to_json(slot),
                  "items": [_facts_to_json(i) for i in items], "outputs": outputs,
                  "started_at": None, "played_ms": 0, "updated_at": now.isoformat(), "outcome": None}
+        page = self.reserve.take()
         with self._lock:
             self._entries[key] = entry
-            self._save(key, entry)
+            if page is None:
+                log.error("playout journal: no space for %s %s: if the database refuses writes "
+                          "too, its as-run row will be uncertain", slot.slot_name or slot.title,
+                          slot.air_date)
+            else:
+                self._pages[key] = page
+                self._save(key, entry)
         return key
 
     def update(self, key: str, played_ms: int, at: datetime, started_at: datetime | None = None) -> None:
@@ -100,48 +112,64 @@ class Journal:
             self._save(key, entry)
 
     def done(self, key: str) -> None:
-        """The row that closes the airing is in the database: forget it."""
+        """The row that closes the airing is in the database: free its page."""
         with self._lock:
-            if self._entries.pop(key, None) is not None:
-                (self.folder / f"{key}.json").unlink(missing_ok=True)
+            self._entries.pop(key, None)
+            page = self._pages.pop(key, None)
+            if page is not None:
+                self._write(page, dict(FREE), key)
 
     def _save(self, key: str, entry: dict) -> None:
+        page = self._pages.get(key)
+        if page is not None:
+            self._write(page, entry, key)
+
+    def _write(self, page: Page, record: dict, key: str) -> None:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = self.folder / f".{key}.tmp"
-            with open(temporary, "w", encoding="utf-8") as handle:
-                json.dump(entry, handle, ensure_ascii=False)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, self.folder / f"{key}.json")
-        except OSError as exc:  # a full or read-only disk must not stop the audio
-            log.error("could not write the playout journal %s: %s", key, exc)
+            page.write(record)
+        except (OSError, RecordTooLarge) as exc:  # the audio goes on whatever happens here
+            if str(exc) != self._failing:
+                self._failing = str(exc)
+                log.error("could not write the playout journal %s: %s", key, exc)
+            return
+        self._failing = None
 
     # --- at start ---------------------------------------------------------------------------
-    def recover(self, sessions: Callable[[], AbstractContextManager[Session]], station_id: int) -> int:
-        """Apply the entries a previous run left, oldest airing first; return how many.
+    def recover(self, sessions: Callable[[], AbstractContextManager[Session]],
+                station_id: int) -> set[str]:
+        """Apply the entries a previous run left, oldest airing first; return their keys.
 
         A database that refuses writes stops the start (the entries stay for the next try); an
-        entry the database rejects for any other reason is set aside as .bad, like an unreadable one.
+        entry the database rejects for any other reason is set aside, like an unreadable one.
+        Then the reserve is topped up for this run.
         """
-        applied = 0
-        for path in sorted(self.folder.glob("*.json")):
+        found = set()
+        left = [(page.record.get("key", ""), page.record, page) for page in self.reserve.pages_in_use()]
+        left += [(path.stem, None, path)  # written before the journal had reserved pages
+                 for path in self.folder.glob("*.json")]
+        for key, entry, where in sorted(left, key=lambda found: found[0]):
+            path = where.path if isinstance(where, Page) else where
             try:
-                entry = json.loads(path.read_text(encoding="utf-8"))
+                entry = entry if entry is not None else json.loads(path.read_text(encoding="utf-8"))
                 with sessions() as session:
-                    _apply(session, station_id, path.stem, entry)
+                    _apply(session, station_id, key, entry)
             except OperationalError:
                 raise
             except (OSError, ValueError, KeyError, TypeError, SQLAlchemyError) as exc:
                 log.error("playout journal %s cannot be applied (%s): set aside", path.name, exc)
                 path.replace(path.with_suffix(".bad"))
                 continue
-            path.unlink(missing_ok=True)
-            applied += 1
-        return applied
+            found.add(key)
+            if isinstance(where, Page):
+                where.write(dict(FREE))
+            else:
+                path.unlink(missing_ok=True)
+        self.reserve.top_up()
+        return found
 
 
-def _apply(session: Session, station_id: int, key: str, entry: dict) -> None:
+def _apply(session: Session, station_id: int, key: str, entry: dict) -> bool:
+    """Write what the database lacks of one airing; whether it lacked anything."""
     slot = _facts_from_json(entry["slot"])
     items = [_facts_from_json(i) for i in entry["items"]]
     started_at, played = _when(entry["started_at"]), int(entry["played_ms"])
@@ -149,7 +177,8 @@ def _apply(session: Session, station_id: int, key: str, entry: dict) -> None:
     row = session.scalar(select(AsRun).where(AsRun.station_id == station_id,
                                              AsRun.journal_key == key))
     if row is not None and row.ended_at is not None:
-        return  # the closing row got in before the previous run stopped
+        return False  # the closing row got in before the previous run stopped
+    changed = row is None or bool(outcome)
     if row is None:
         if outcome:
             row_id = asrun.closed_row(session, station_id, slot, AsRunStatus(outcome["status"]),
@@ -166,9 +195,11 @@ def _apply(session: Session, station_id: int, key: str, entry: dict) -> None:
         row_id = row.id
         if started_at is not None and row.started_at is None:
             asrun.mark_started(session, row_id, started_at)
+            changed = True
         marker = session.get(PlayoutProgress, row_id)
         if marker is not None and played > (marker.played_ms or 0):
             asrun.progress(session, row_id, played, _when(entry["updated_at"]))
+            changed = True
         if outcome:
             asrun.close_row(session, row_id, AsRunStatus(outcome["status"]),
                             ended_at=_when(outcome["ended_at"]), played_ms=played,
@@ -177,9 +208,11 @@ def _apply(session: Session, station_id: int, key: str, entry: dict) -> None:
         final = AsRunStatus(outcome["item_status"]) if outcome else None
         _apply_items(session, station_id, row_id, slot, items, started_at, played, final,
                      (outcome or entry)["outputs"])
-    log.warning("as-run of %s %s %s completed from the local journal: the database did not take "
-                "it before the previous run stopped", slot.trigger.value, slot.slot_name or slot.title,
-                slot.air_date)
+    if changed:
+        log.warning("as-run of %s %s %s completed from the local journal: the database did not "
+                    "take it before the previous run stopped", slot.trigger.value,
+                    slot.slot_name or slot.title, slot.air_date)
+    return changed
 
 
 def _apply_items(session: Session, station_id: int, parent_id: int, slot: asrun.RowFacts,

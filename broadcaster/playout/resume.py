@@ -82,9 +82,10 @@ class ResumePolicy:
             return self.decide(session, station, cue.air_date, cue.slot_name, cue.plan_id,
                                position_ms)
 
-    def after_restart(self, crashed_ids: set[int], stop_reason: str) -> list[tuple[int, Resume]]:
+    def after_restart(self, crashed: dict[int, int], stop_reason: str) -> list[tuple[int, Resume]]:
         """At start: the decisions about the slots the previous run left cut (crash or stop),
-        each with the id of the cut row."""
+        each with the id of the cut row. `crashed` maps the rows closed at this start to where a
+        resume may start (past all that may have aired)."""
         now = self.env.clock.now()
         decided = []
         with self.env.session() as session:
@@ -96,11 +97,11 @@ class ResumePolicy:
                     last = rows[-1] if rows else None
                     if last is None or last.status is not AsRunStatus.INTERRUPTED or not last.plan_id:
                         continue
-                    if last.id not in crashed_ids and not last.error.startswith(stop_reason):
+                    if last.id not in crashed and not last.error.startswith(stop_reason):
                         continue
                     if not any(counts_as_handled(row, instance.grace_ends_at, now) for row in rows):
                         continue  # it aired nothing and its grace is open: it airs from the top
-                    position = (last.offset_ms or 0) + (last.played_ms or 0)
+                    position = crashed.get(last.id, (last.offset_ms or 0) + (last.played_ms or 0))
                     decided.append((last.id, self.decide(session, station, day, instance.slot.name,
                                                          last.plan_id, position)))
         return decided

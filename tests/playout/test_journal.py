@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from broadcaster.db.models import AsRun, AsRunStatus, Trigger
 from broadcaster.db.playout_models import PlayoutProgress
 from broadcaster.playout import asrun
 from broadcaster.playout.journal import Journal
+from broadcaster.playout.reserve import HALF, KEEP_FREE, Page, Reserve
 
 T0 = datetime(2026, 11, 27, 23, 0, tzinfo=timezone.utc)
 SLOT = asrun.RowFacts(kind="slot", trigger=Trigger.SCHEDULE, air_date=date(2026, 11, 28), slot_name="sang",
@@ -58,7 +60,7 @@ def test_a_killed_airing_without_a_row_is_written_back_with_its_items(station_ct
     assert [(i.title, i.status, i.played_ms) for i in items] == [
         ("Tin 0", AsRunStatus.PLAYED, 3000), ("Tin 1", AsRunStatus.INTERRUPTED, 1500)]
     assert all(i.parent_id == slot.id for i in items)
-    assert not list((tmp_path / "journal").glob("*.json"))
+    assert Reserve(tmp_path / "journal").pages_in_use() == []
 
 
 def test_an_airing_that_ended_keeps_its_outcome(station_ctx, tmp_path):
@@ -111,20 +113,53 @@ def test_done_forgets_and_a_later_update_does_not_bring_it_back(tmp_path):
     key = journal.begin(SLOT, ITEMS, [], T0)
     journal.done(key)
     journal.update(key, 2000, T0)  # the audio thread, a moment after the writer thread's done
-    assert not list((tmp_path / "journal").glob("*"))
+    assert Reserve(tmp_path / "journal").pages_in_use() == []
+    assert list((tmp_path / "journal").glob("*.jnl"))  # the page stays, free, for the next airing
 
 
 def test_an_unreadable_or_rejected_entry_is_set_aside_not_fatal(station_ctx, tmp_path):
     folder = tmp_path / "journal"
     folder.mkdir()
     (folder / "20261127T230000000000-hong.json").write_text("{ nửa chừng", encoding="utf-8")
-    journal, key = _aired(folder, 1000)
-    bad = folder / f"{key}.json"
-    bad.write_text(bad.read_text(encoding="utf-8").replace('"trigger": "schedule"', '"trigger": "?"'),
-                   encoding="utf-8")
+    _aired(folder, 1000)
+    [page] = Reserve(folder).pages_in_use()
+    page.write({**page.record, "slot": {**page.record["slot"], "trigger": "?"}})
     _restart(station_ctx, folder)
-    assert sorted(p.suffix for p in folder.iterdir()) == [".bad", ".bad"]
+    assert sorted(p.name for p in folder.glob("*.bad")) == [
+        "20261127T230000000000-hong.bad", page.path.with_suffix(".bad").name]
     assert _rows(station_ctx) == []
+    assert len(Reserve(folder).pages_in_use()) == 0 and len(list(folder.glob("*.jnl"))) == KEEP_FREE
+
+
+def test_a_torn_write_keeps_the_record_before_it(tmp_path):
+    page = Page.make(tmp_path / "page-0000.jnl")
+    page.write({"played_ms": 1000})
+    page.write({"played_ms": 2000})
+    assert Page(page.path).record == {"played_ms": 2000}
+    with open(page.path, "r+b") as handle:  # the next write goes over the older half: cut
+        handle.seek(HALF + 20)                # half-way by a power loss, it spoils that half only
+        handle.write(b"\x00" * 40)
+    assert Page(page.path).record == {"played_ms": 2000}
+    with open(page.path, "r+b") as handle:  # and a spoilt newest half falls back to the older one
+        handle.seek(HALF)
+        handle.write(Page.make(tmp_path / "other.jnl").path.read_bytes()[:HALF])  # blank again
+    page = Page(page.path)
+    page.write({"played_ms": 3000})  # goes to the blank half
+    with open(page.path, "r+b") as handle:
+        handle.seek(HALF + 20)
+        handle.write(b"\x00" * 40)
+    assert Page(page.path).record == {"played_ms": 2000}
+
+
+def test_a_written_back_airing_from_a_journal_before_pages_is_still_applied(station_ctx, tmp_path):
+    folder = tmp_path / "journal"
+    folder.mkdir()
+    _aired(tmp_path / "new", 5000)
+    [page] = Reserve(tmp_path / "new").pages_in_use()
+    (folder / f"{page.record['key']}.json").write_text(json.dumps(page.record), encoding="utf-8")
+    _restart(station_ctx, folder)
+    [slot] = _rows(station_ctx, kind="slot")
+    assert slot.played_ms == 5000 and not list(folder.glob("*.json"))
 
 
 def test_progress_markers_follow_the_journal(station_ctx, tmp_path):
@@ -135,3 +170,29 @@ def test_progress_markers_follow_the_journal(station_ctx, tmp_path):
     Journal(tmp_path / "journal").recover(station_ctx.session, _station_id(station_ctx))
     with station_ctx.session() as session:
         assert session.get(PlayoutProgress, row_id).played_ms == 4000
+
+
+def test_an_airing_the_journal_could_not_keep_is_resumed_past_all_it_may_have_aired(station_ctx):
+    """No journal entry for an open row with a journal key: the journal had no space, so its
+    progress marker may be stale; a resume must not air again what may have aired in full."""
+    with station_ctx.session() as session:
+        row_id = asrun.open_row(session, _station_id(station_ctx), SLOT, started_at=T0,
+                                track_progress=True, journal_key="khong-co-trong-so")
+        asrun.progress(session, row_id, 20_000, T0 + timedelta(seconds=20))
+    with station_ctx.session() as session:
+        [cut] = asrun.close_crashed_rows(session, _station_id(station_ctx),
+                                         T0 + timedelta(seconds=143), journaled=set())
+    assert cut.position_ms == 20_000 and cut.resume_from_ms == 143_000
+    [row] = _rows(station_ctx, kind="slot")
+    assert row.played_ms == 20_000 and "có thể đã phát đến giây 143.0" in row.error
+
+
+def test_an_airing_the_journal_kept_resumes_where_its_record_says(station_ctx):
+    with station_ctx.session() as session:
+        row_id = asrun.open_row(session, _station_id(station_ctx), SLOT, started_at=T0,
+                                track_progress=True, journal_key="co-trong-so")
+        asrun.progress(session, row_id, 20_000, T0 + timedelta(seconds=20))
+    with station_ctx.session() as session:
+        [cut] = asrun.close_crashed_rows(session, _station_id(station_ctx),
+                                         T0 + timedelta(seconds=143), journaled={"co-trong-so"})
+    assert cut.position_ms == cut.resume_from_ms == 20_000

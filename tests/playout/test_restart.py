@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -16,6 +15,7 @@ from sqlalchemy import select
 
 from broadcaster.db.models import AsRunStatus, AuditEvent
 from broadcaster.db.playout_models import PlayoutProgress
+from broadcaster.playout.reserve import Reserve
 
 
 def start_daemon(home, log):
@@ -78,13 +78,8 @@ def test_killed_mid_programme_is_closed_interrupted_and_never_replayed_blindly(p
 
 def journal_played(home) -> int:
     """How far the local journal says the airing got (0 when there is no entry)."""
-    played = 0
-    for path in (home / "playout" / "journal").glob("*.json"):
-        try:
-            played = max(played, json.loads(path.read_text(encoding="utf-8"))["played_ms"])
-        except (OSError, ValueError):
-            pass  # being replaced right now
-    return played
+    pages = Reserve(home / "playout" / "journal").pages_in_use()
+    return max((page.record.get("played_ms", 0) for page in pages), default=0)
 
 
 def test_killed_while_the_database_refused_writes_the_airing_is_logged_from_the_journal(plant, tmp_path):
@@ -117,7 +112,7 @@ def test_killed_while_the_database_refused_writes_the_airing_is_logged_from_the_
                                           if r.id != cut.id and r.ended_at], 25, "the resumed slot")[0]
         assert resumed.offset_ms in (500, 3500) and resumed.status is AsRunStatus.PLAYED
         assert len(plant.rows(kind="slot", slot_name="khoa")) == 2  # not aired again from the top
-        assert not list((plant.home / "playout" / "journal").glob("*.json"))
+        assert Reserve(plant.home / "playout" / "journal").pages_in_use() == []
     finally:
         second.send_signal(signal.SIGTERM)
         assert second.wait(30) == 0
