@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -32,7 +33,7 @@ from broadcaster.errors import BroadcasterError
 from broadcaster.planning.ports import Renderer
 from broadcaster.planning.programme import rerender
 from broadcaster.home import Home
-from broadcaster.playout import asrun, heartbeat, reconcile, requests
+from broadcaster.playout import asrun, dbhealth, heartbeat, reconcile, requests
 from broadcaster.playout.air import Air
 from broadcaster.playout.dbwrite import Writer, retryable
 from broadcaster.playout.lock import StationLock
@@ -53,6 +54,7 @@ from broadcaster.settings import Settings
 log = logging.getLogger(__name__)
 
 CHANGE_SECONDS = 2.0
+HEALTH_SECONDS = 10.0  # how often a new connection checks that others can use the database
 STOP_WRITE_SECONDS = 20.0      # at stop, time left to the database to take the last as-run writes
 STOP_REASON = "tiến trình phát được dừng (Ctrl+C hoặc tắt dịch vụ)"
 OTHER_DAEMON = ("tiến trình phát của đài đang chạy (pid {pid} trên máy {host}, tín hiệu cuối lúc "
@@ -65,6 +67,7 @@ class StationPort(Protocol):
 
     settings: Settings
     home: Home
+    engine: Engine
 
     def session(self) -> AbstractContextManager[Session]: ...
 
@@ -114,6 +117,7 @@ class Daemon:
         self._steps = StepWatch(self.clock)
         self._trusted = (self.clock.monotonic(), self.clock.now())  # since when the wall clock is trusted
         self._hard_starts: list = []  # the slots still to air, as reconcile last saw them
+        self.database_problem: str | None = None  # what others get from the database, if broken
         self._reconcile_lock = threading.Lock()  # the timer and a noticed change may coincide
         self._fingerprint = ""
         self._last_change_check = 0.0
@@ -188,7 +192,8 @@ class Daemon:
                 self.scheduler.add_job(self.slots.air_resumed, id=f"resume:{row_id}",
                                        executor="air", args=[decision.cue])
         self._periodic = [Every("poll", self.poll_seconds, self.poll, self._stopping),
-                          Every("reconcile", self.reconcile_seconds, self.reconcile, self._stopping)]
+                          Every("reconcile", self.reconcile_seconds, self.reconcile, self._stopping),
+                          Every("health", HEALTH_SECONDS, self.check_database, self._stopping)]
         for periodic in self._periodic:
             periodic.start()
         self._manual_thread = threading.Thread(target=self.requested.manual_plays,
@@ -309,6 +314,20 @@ class Daemon:
             log.info("plans or slots changed, or the clock stepped: reconciling")
             self.reconcile()
 
+    def check_database(self) -> None:
+        """Can other processes use the database? If not, mend SQLite by letting go (dbhealth)."""
+        url = self.settings.database_url
+        problem = dbhealth.others_can_read(url)
+        if problem is not None:
+            log.error("the database cannot be used by other processes (%s): the web page and the "
+                      "CLI fail while audio goes on; checkpointing and letting go of this daemon's "
+                      "connections to mend it", problem)
+            dbhealth.mend(self.ctx.engine)
+            problem = dbhealth.others_can_read(url)
+            log.log(logging.ERROR if problem else logging.WARNING, "the database %s",
+                    f"is still unusable by others: {problem}" if problem else "is usable again")
+        self.database_problem = problem
+
     def _hold_missed(self) -> tuple[datetime, datetime] | None:
         """Slots that passed in the minutes just before the start or a clock step are not logged
         MISSED until the clock has settled: a PC's clock may run ahead at boot until NTP corrects
@@ -329,6 +348,7 @@ class Daemon:
         upcoming = min(slots, key=lambda j: j.next_run_time, default=None)
         return {"instance": self.instance, "playing": playing, "outputs": self.last_outputs or {n: "chưa phát" for n in self.output_names},
                 "output_names": self.output_names, "notes": self.notes,
+                "database": self.database_problem,
                 "queued": self.air.queued, "unwritten": self.writer.backlog(),
                 "next": None if upcoming is None else {
                     "slot": upcoming.args[2], "air_date": upcoming.args[1].isoformat(),
