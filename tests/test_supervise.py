@@ -1,5 +1,6 @@
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +72,53 @@ def test_run_starts_the_station_and_a_second_run_is_refused(station_home, tmp_pa
         output = first.communicate(timeout=60)[0]
     assert first.returncode == 0 and "Đang chạy đài." in output and "Đã dừng đài." in output
     assert "đã dừng (mã" not in output  # no child died and was restarted meanwhile
+
+
+def _children_of(home) -> list[int]:
+    """Pids of station processes (serve, playout, prepare) running for this home (Linux)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if str(home).encode() in argv and any(a in argv for a in (b"serve", b"playout", b"prepare")):
+            found.append(int(entry.name))
+    return found
+
+
+def test_children_end_when_run_is_killed_and_a_new_run_starts(station_home, tmp_path):
+    import os
+    import signal
+    import socket
+    import subprocess
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "BROADCASTER_WEB_PORT": str(port)}
+    argv = [sys.executable, "-m", "broadcaster", "--home", str(station_home), "run"]
+    log = open(tmp_path / "run.log", "wb")
+    first = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while len(_children_of(station_home)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert len(_children_of(station_home)) == 3
+    time.sleep(3)  # the playout daemon has its lock
+    first.send_signal(signal.SIGKILL)
+    first.wait(10)
+    deadline = time.monotonic() + 15
+    while _children_of(station_home) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert _children_of(station_home) == []  # none left running unsupervised
+    second = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while len(_children_of(station_home)) < 3 and time.monotonic() < deadline:
+            assert second.poll() is None, (tmp_path / "run.log").read_text()  # not refused
+            time.sleep(0.3)
+        assert len(_children_of(station_home)) == 3
+    finally:
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(60) == 0
+        log.close()

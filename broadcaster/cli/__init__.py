@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from broadcaster import __version__
 from broadcaster.errors import BroadcasterError
 from broadcaster.station.context import StationContext
+from broadcaster.supervise import watch_supervisor
 
 
 class StationError(click.ClickException):
@@ -45,6 +46,7 @@ def cli(ctx: click.Context, home: str | None) -> None:
     Station system for Vietnamese commune radio.
     """
     ctx.obj = StationContext(home)
+    watch_supervisor()  # a child of `broadcaster run` stops when run is gone
 
 
 def _register() -> None:

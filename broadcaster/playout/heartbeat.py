@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from broadcaster.db.playout_models import PlayoutHeartbeat
-from broadcaster.playout.programme import pid_alive
+from broadcaster.supervise import pid_alive
 
 ALIVE_SECONDS = 10  # a heartbeat older than this means the daemon is not running
 

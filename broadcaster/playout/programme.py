@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 from broadcaster.playout.errors import PlayoutError
+from broadcaster.supervise import pid_alive
 
 log = logging.getLogger(__name__)
 
@@ -160,24 +161,3 @@ def cleanup_cache(cache_dir: Path, older_than_seconds: float = 2 * 86400) -> Non
                 log.info("removed %s, left by a decode that did not finish", path.name)
         except OSError:
             pass
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id exists on this machine."""
-    if pid <= 0:
-        return False
-    if os.name == "nt":
-        import ctypes
-
-        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # LIMITED_QUERY_INFORMATION
-        if not handle:
-            return False
-        ctypes.windll.kernel32.CloseHandle(handle)
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
