@@ -178,7 +178,8 @@ def _when(row: AsRun) -> datetime:
 # --- showing it ------------------------------------------------------------------------------
 
 CSV_HEADER = ["mã", "loại", "thuộc", "ngày phát", "buổi", "kích hoạt", "trạng thái", "giờ dự kiến",
-              "bắt đầu", "kết thúc", "trễ (ms)", "đã phát (giây)", "kế hoạch", "phiên bản",
+              "bắt đầu", "kết thúc", "trễ (ms)", "đã phát (giây)", "phát tiếp từ (giây)",
+              "kế hoạch", "phiên bản",
               "mã nội dung", "bản tin", "tiêu đề", "ngõ ra", "người thực hiện", "ghi chú"]
 
 
@@ -202,6 +203,7 @@ def csv_fields(row: AsRun, zone: ZoneInfo) -> list[str]:
             _local(row.started_at, zone), _local(row.ended_at, zone),
             "" if late is None else str(late),
             "" if row.played_ms is None else f"{row.played_ms / 1000:.1f}",
+            f"{row.offset_ms / 1000:.1f}" if row.kind == "slot" and row.offset_ms else "",
             str(row.plan_id or ""), str(row.plan_version or ""), row.content_hash[:12],
             str(row.bulletin_id or ""), row.title, " ".join(row.outputs), row.operator, row.error]
 

@@ -43,7 +43,7 @@ from broadcaster.playout.journal import Journal
 from broadcaster.playout.manual import ManualEnv, RequestedPlays
 from broadcaster.playout.missed import log_missed
 from broadcaster.playout.outputs import (OUTPUT_NAMES, Output, check_device, device_backend,
-                                         make_outputs)
+                                         make_outputs, remove_empty_airchecks)
 from broadcaster.playout.cues import Cue
 from broadcaster.playout.playback import Env, Playback
 from broadcaster.playout.programme import cleanup_cache
@@ -173,12 +173,17 @@ class Daemon:
                 self.notes.append(note)
                 self.echo(note)
         journaled = self.journal.recover(self.ctx.session, self.station_id)  # as-run the db never got
+        for junk in remove_empty_airchecks([self.home.aircheck_folder(day)
+                                            for day in reconcile.local_days(now, self.zone)]):
+            log.info("removed %s: an air-check with no audio, left by the previous run", junk.name)
         with self.ctx.session() as session:
             crashed = asrun.close_crashed_rows(session, self.station_id, now, journaled)
             abandoned = requests.close_abandoned(session, self.station_id, now)
         for row in crashed:
-            log.warning("closed as-run %s (%s %s) left open by the previous run: INTERRUPTED at %d ms",
-                        row.row_id, row.slot_name, row.air_date, row.position_ms)
+            if row.kind == "slot":
+                log.warning("closed as-run %s (%s %s) left open by the previous run, with its "
+                            "items: INTERRUPTED at %d ms", row.row_id, row.slot_name or row.trigger.value,
+                            row.air_date, row.position_ms)
         for request in abandoned:
             self.echo(f"Yêu cầu phát số {request.id} «{request.title}» của {request.operator} đã "
                       "được nhận nhưng chưa phát xong khi tiến trình phát trước dừng: đóng lại, "

@@ -192,8 +192,8 @@ class AircheckOutput(FfmpegOutput):
 
     def close(self, timeout: float = CLOSE_TIMEOUT_SECONDS) -> None:
         super().close(timeout)
-        if self.bytes_written == 0:
-            self.path.unlink(missing_ok=True)  # nothing aired: leave no empty recording behind
+        if self.bytes_written == 0 or not holds_audio(self.path):
+            self.path.unlink(missing_ok=True)  # no audio got in: leave no empty recording behind
 
 
 class SounddeviceOutput(Output):
@@ -270,6 +270,29 @@ def icecast_output(settings) -> Output:
             "-password", settings["icecast.password"], "-f", "mp3", url]
     return FfmpegOutput("icecast", args, f"Icecast {host}:{port}{mount}",
                         "không gửi được tới máy chủ Icecast")
+
+
+MIN_AIRCHECK_BYTES = 1024  # less is an MP3 header and no audio (64 kbit/s: 8 KB a second)
+
+
+def holds_audio(path: Path) -> bool:
+    """Whether an air-check file holds any audio (a kill just before air leaves only a header,
+    a full disk an empty file)."""
+    try:
+        return path.stat().st_size >= MIN_AIRCHECK_BYTES
+    except OSError:
+        return False
+
+
+def remove_empty_airchecks(folders: Sequence[Path]) -> list[Path]:
+    """Delete the air-check files without audio in these date folders; return them."""
+    removed = []
+    for folder in folders:
+        for path in folder.glob("*.mp3") if folder.is_dir() else ():
+            if not holds_audio(path):
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
 
 
 def make_outputs(names: Sequence[str], settings, aircheck: Path) -> list[Output]:

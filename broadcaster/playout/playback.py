@@ -33,6 +33,7 @@ from broadcaster.playout.pump import CUT, DONE, FADE_MS, LEAD_MS, STOPPED, Pump
 log = logging.getLogger(__name__)
 
 ROW_BEFORE_START = timedelta(seconds=1.0)  # the STARTED row is committed this long before audio
+ROW_LATE_WAIT = 0.05  # seconds a late start waits for its STARTED row at most
 PROGRESS_SECONDS = 1.0
 TICK_SECONDS = 0.25
 # A hard start: whatever airs (but an emergency) fades out so that it is silent this long before
@@ -175,15 +176,18 @@ class Playback:
                                if i.offset_ms >= self.cue.start_ms],
             [o.name for o in self.outputs], clock.now())
         opened = self._write(self._open_row, "STARTED")
-        # The row is wanted before audio, but audio never waits for the database past its instant.
-        row_deadline = (clock.monotonic_at(scheduled) if scheduled is not None
-                        else clock.monotonic() + ROW_BEFORE_START.total_seconds())
+        # The row is wanted before audio, but audio never waits for the database past its instant
+        # (a late start gives it a moment: an idle database writes it in milliseconds).
+        row_deadline = max(clock.monotonic_at(scheduled) if scheduled is not None else 0.0,
+                           clock.monotonic() + (ROW_LATE_WAIT if scheduled is not None
+                                                else ROW_BEFORE_START.total_seconds()))
         while not opened.done.is_set() and not self._stop.is_set():
             remaining = row_deadline - clock.monotonic()
             if remaining <= 0:
-                log.warning("%s %s: the database is busy, starting before the STARTED row is "
-                            "written (it is written as soon as the database allows)",
-                            self.cue.slot_name or self.cue.title, self.cue.air_date)
+                (log.warning if self.env.writer.busy else log.info)(
+                    "%s %s: starting before the STARTED row is written (%s; it is written as soon "
+                    "as the database allows)", self.cue.slot_name or self.cue.title,
+                    self.cue.air_date, "the database is busy" if self.env.writer.busy else "late")
                 break
             opened.done.wait(min(remaining, 0.05))
         if scheduled is not None:

@@ -17,6 +17,8 @@ from broadcaster.db.models import AsRunStatus, AuditEvent
 from broadcaster.db.playout_models import PlayoutProgress
 from broadcaster.playout.reserve import Reserve
 
+from tests.playout.conftest import make_tone
+
 
 def start_daemon(home, log):
     return subprocess.Popen([sys.executable, "-m", "broadcaster", "--home", str(home), "playout",
@@ -38,7 +40,8 @@ def resume_notes(plant) -> list[str]:
 
 
 @pytest.mark.parametrize("policy", ["resume-item", "none"])
-def test_killed_mid_programme_is_closed_interrupted_and_never_replayed_blindly(plant, tmp_path, policy):
+def test_killed_mid_programme_is_closed_interrupted_and_never_replayed_blindly(plant, tmp_path, policy,
+                                                                             invoke):
     plant.configure(f'[playout]\nresume = "{policy}"\nreconcile_seconds = 2')
     air_date, _ = plant.slot("dien", 3, length=120)
     plant.plan("dien", air_date, seconds=7)  # items at 0.5 s and 3.5 s, 3 s each
@@ -70,6 +73,11 @@ def test_killed_mid_programme_is_closed_interrupted_and_never_replayed_blindly(p
         assert resumed.offset_ms == expected and resumed.status is AsRunStatus.PLAYED
         assert abs(resumed.played_ms - (7000 - expected)) < 150
         assert len(plant.rows(kind="slot", slot_name="dien")) == 2  # nothing replayed from the top
+        csv = invoke("log", "--format", "csv").output.splitlines()
+        column = csv[0].split(",").index("phát tiếp từ (giây)")
+        assert [line.split(",")[column] for line in csv[1:] if f"{resumed.id}," == line[:len(str(resumed.id)) + 1]] \
+            == [f"{expected / 1000:.1f}"]
+        assert "completed from the local journal" not in (tmp_path / "daemon.log").read_text()
     finally:
         second.send_signal(signal.SIGTERM)
         assert second.wait(30) == 0
@@ -116,4 +124,29 @@ def test_killed_while_the_database_refused_writes_the_airing_is_logged_from_the_
     finally:
         second.send_signal(signal.SIGTERM)
         assert second.wait(30) == 0
+        log.close()
+
+
+def test_an_air_check_without_audio_left_by_a_killed_run_is_removed(plant, tmp_path):
+    """A run killed just before air leaves an MP3 header and no audio (253 bytes seen): the next
+    start removes it, and the slot's recording takes its name."""
+    air_date, _ = plant.slot("sat", 6, grace=60)
+    plant.plan("sat", air_date, seconds=3)
+    folder = plant.home / "aircheck" / air_date.isoformat()
+    folder.mkdir(parents=True)
+    header = make_tone(tmp_path / "tone.mp3", 1.0).read_bytes()[:253]
+    (folder / "sat-v1.mp3").write_bytes(header)
+    kept = folder / "sang-v1.mp3"
+    kept.write_bytes(make_tone(tmp_path / "real.mp3", 2.0).read_bytes())  # a real one stays
+    log = open(tmp_path / "daemon.log", "wb")
+    daemon = start_daemon(plant.home, log)
+    try:
+        row = plant.closed_slot("sat", 30)
+        assert row.status is AsRunStatus.PLAYED
+        files = sorted(f.name for f in folder.glob("*.mp3"))
+        assert files == ["sang-v1.mp3", "sat-v1.mp3"]
+        assert (folder / "sat-v1.mp3").stat().st_size > 1024 and kept.stat().st_size > 1024
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        assert daemon.wait(30) == 0
         log.close()
