@@ -145,6 +145,8 @@ def close_crashed_rows(session: Session, station_id: int, now: datetime,
             played = marker.played_ms if marker else 0
             started_at = row.started_at or (marker.started_at if marker else None)
             ended_at = marker.updated_at if marker else (row.started_at or row.created_at)
+            # The marker moves once a second; an item closed PLAYED may be newer news.
+            played = max(played, _aired_whole_to(session, row) - (row.offset_ms or 0))
             positions[row.id] = ((row.offset_ms or 0) + played, ended_at)
         error = CRASH_REASON.format(seconds=played / 1000)
         possible = played
@@ -157,6 +159,13 @@ def close_crashed_rows(session: Session, station_id: int, now: datetime,
                                  row.trigger, (row.offset_ms or 0) + played,
                                  (row.offset_ms or 0) + possible))
     return found
+
+
+def _aired_whole_to(session: Session, slot: AsRun) -> int:
+    """Where in the programme the last item of a slot row that aired whole ends (0 if none)."""
+    ends = session.scalars(select(AsRun.offset_ms + AsRun.duration_ms).where(
+        AsRun.parent_id == slot.id, AsRun.status == AsRunStatus.PLAYED))
+    return max((end or 0 for end in ends), default=0)
 
 
 def list_as_run(session: Session, station_id: int, date_from: date | None = None,

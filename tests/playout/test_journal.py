@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from broadcaster.db.models import AsRun, AsRunStatus, Trigger
 from broadcaster.db.playout_models import PlayoutProgress
 from broadcaster.playout import asrun
+from broadcaster.playout.cues import ItemCue, resume_point
 from broadcaster.playout.journal import Journal
 from broadcaster.playout.reserve import HALF, KEEP_FREE, Page, Reserve
 
@@ -196,3 +198,19 @@ def test_an_airing_the_journal_kept_resumes_where_its_record_says(station_ctx):
         [cut] = asrun.close_crashed_rows(session, _station_id(station_ctx),
                                          T0 + timedelta(seconds=143), journaled={"co-trong-so"})
     assert cut.position_ms == cut.resume_from_ms == 20_000
+
+
+def test_a_crash_just_after_an_item_ended_resumes_past_it(station_ctx):
+    """The progress marker moves once a second: an item already closed PLAYED is not aired again."""
+    with station_ctx.session() as session:
+        row_id = asrun.open_row(session, _station_id(station_ctx), SLOT, started_at=T0,
+                                track_progress=True)
+        asrun.progress(session, row_id, 3100, T0 + timedelta(milliseconds=3100))
+        first = ITEMS[0]  # 500..3500
+        asrun.closed_row(session, _station_id(station_ctx), replace(first, parent_id=row_id),
+                         AsRunStatus.PLAYED, started_at=T0 + timedelta(milliseconds=500),
+                         ended_at=T0 + timedelta(milliseconds=3500), played_ms=3000)
+    with station_ctx.session() as session:
+        [cut] = asrun.close_crashed_rows(session, _station_id(station_ctx), T0 + timedelta(seconds=9))
+    cues = [ItemCue(None, i.title, "", "", i.offset_ms, i.duration_ms) for i in ITEMS]
+    assert cut.position_ms == 3500 and resume_point(cues, cut.position_ms) == 3500
