@@ -37,10 +37,12 @@ from broadcaster.playout.errors import PlayoutError
 from broadcaster.playout.journal import Journal
 from broadcaster.playout.manual import ManualEnv, RequestedPlays
 from broadcaster.playout.missed import log_missed
+from broadcaster.playout.monitor import monitor_factory
 from broadcaster.playout.outputs import (OUTPUT_NAMES, Output, check_device, device_backend,
                                          make_outputs)
 from broadcaster.playout.cues import Cue
 from broadcaster.playout.playback import Env, Playback
+from broadcaster.playout.power import power_control
 from broadcaster.playout.programme import cleanup_cache
 from broadcaster.playout.resume import Resume, ResumeEnv, ResumePolicy
 from broadcaster.playout.slots import SlotAirings, SlotEnv
@@ -114,6 +116,7 @@ class Daemon:
         self.resume: ResumePolicy | None = None      # made at start, once the station is known
         self.requested: RequestedPlays | None = None
         self.slots: SlotAirings | None = None
+        self.power = None  # the amplifier's control (power.py), made at start
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -131,6 +134,7 @@ class Daemon:
         with self.ctx.session() as session:
             station = self.ctx.station(session)
             self.station_id, self.zone = station.id, station.timezone
+            self.power = power_control(self.settings, self.writer, station.id, self.clock.now)
             other = heartbeat.other_daemon_running(session, station.id, now, self.instance)
             if other is not None:
                 raise PlayoutError(OTHER_DAEMON.format(
@@ -193,6 +197,8 @@ class Daemon:
         if self._manual_thread is not None:
             self._manual_thread.join()
             self._manual_thread = None
+        if self.power is not None:
+            self.power.stop()
         self.writer.stop(STOP_WRITE_SECONDS)
         self.lock.release()
         log.info("playout daemon stopped")
@@ -264,14 +270,19 @@ class Daemon:
     def poll(self) -> None:
         """Every second: take play requests, notice plan changes, write the heartbeat."""
         now = self.clock.now()
+        emergency = False
         try:
             for taken in self.requested.take(now):
+                emergency = emergency or taken.emergency
                 self.scheduler.add_job(self.requested.air, "date", run_date=now,
                                        id=f"request:{taken.request_id}",
                                        executor="emergency" if taken.emergency else "prepare",
                                        args=[taken.request_id])
         except SQLAlchemyError as exc:
             self._db_trouble("taking play requests", exc)
+        if self.power is not None:  # before anything that waits for the database
+            self.power.tick(emergency or self.air.current is not None or self.air.queued > 0,
+                            self._slot_starts(), "phát khẩn cấp" if emergency else "buổi phát")
         changed = False
         try:
             with self.ctx.session() as session:
@@ -286,6 +297,10 @@ class Daemon:
             log.info("plans or slots changed: reconciling")
             self.reconcile()
 
+    def _slot_starts(self) -> list:
+        return [job.next_run_time + timedelta(seconds=reconcile.LEAD_SECONDS)
+                for job in self.scheduler.get_jobs() if job.id.startswith("slot:") and job.next_run_time]
+
     def _state(self) -> dict:
         current = self.air.current
         playing = current.state() if current is not None else None
@@ -296,6 +311,7 @@ class Daemon:
         return {"instance": self.instance, "playing": playing, "outputs": self.last_outputs or {n: "chưa phát" for n in self.output_names},
                 "output_names": self.output_names, "notes": self.notes,
                 "queued": self.air.queued, "unwritten": self.writer.backlog(),
+                "power": self.power.snapshot() if self.power is not None else None,
                 "next": None if upcoming is None else {
                     "slot": upcoming.args[2], "air_date": upcoming.args[1].isoformat(),
                     "job_id": upcoming.id,
@@ -305,7 +321,9 @@ class Daemon:
     # --- airing -------------------------------------------------------------------------------
     def env(self) -> Env:
         return Env(self.ctx.session, self.station_id, self.cache_dir, self.clock, self._make_outputs,
-                   self.writer, self.journal)
+                   self.writer, self.journal, monitor_factory(
+                       self.settings, self.writer,
+                       lambda: self.power.snapshot() if self.power is not None else None))
 
     def _after_cut(self, cut: Playback) -> Cue | None:
         """What airs once an emergency that cut a slot has ended: the resume policy decides."""
