@@ -52,6 +52,7 @@ class PowerControl:
         self._want: bool | None = None
         self._why = ""
         self._last_wanted: datetime | None = None
+        self._needed = False
         self._failed_at = 0.0
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -61,8 +62,10 @@ class PowerControl:
     def tick(self, busy: bool, starts: Iterable[datetime], why: str) -> None:
         """Decide the wanted state now; the thread switches when it differs."""
         now, starts = self.now(), list(starts)
-        if busy or any(start - self.warmup <= now <= start for start in starts):
+        needed = busy or any(start - self.warmup <= now <= start for start in starts)
+        if needed or self._needed:  # the first tick after an airing ended starts the hold
             self._last_wanted = now
+        self._needed = needed
         on = wanted(now, busy, starts, self.warmup, self.hold, self._last_wanted)
         if on != self._want:
             self._want, self._why = on, why if on else "hết giờ phát"
@@ -81,12 +84,9 @@ class PowerControl:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self._wake.wait()
+            # After a failure, try again RETRY_SECONDS later, or at once when the wanted state changes.
+            self._wake.wait(RETRY_SECONDS if self._failed_at else None)
             self._wake.clear()
-            if self._failed_at:  # the last switch failed: try again a little later
-                remaining = RETRY_SECONDS - (time.monotonic() - self._failed_at)
-                if remaining > 0 and self._stop.wait(remaining):
-                    return
             if self._stop.is_set():
                 return
             want, why = self._want, self._why
@@ -101,7 +101,6 @@ class PowerControl:
                 self._failed_at, self.error = time.monotonic(), str(exc)[:300]
                 log.warning("switching the amplifier %s failed: %s", "on" if want else "off", exc)
                 self._record(want, False, why, self.error)
-                self._wake.set()
                 continue
             self.state, self.error, self._failed_at = want, "", 0.0
             self.switched_at = self.now()
