@@ -47,6 +47,11 @@ class SilenceDetector:
         self._reported = False
         self.spans: list[Span] = []
 
+    @property
+    def silent_ms(self) -> int:
+        """How long the stream has been silent up to now (0 while it has sound)."""
+        return 0 if self._silent_since is None else self.position_ms - self._silent_since
+
     def feed(self, chunk: bytes) -> Span | None:
         """Take one chunk; return a span when dead air has just begun or has just ended."""
         length_ms = len(chunk) * 1000 // (BYTES_PER_SAMPLE * SAMPLE_RATE)

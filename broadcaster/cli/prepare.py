@@ -25,11 +25,11 @@ log = logging.getLogger(__name__)
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
-def prepare_time(value: str) -> tuple[int, int]:
-    """Parse the `planning.prepare_at` setting."""
+def prepare_time(value: str, key: str = "planning.prepare_at") -> tuple[int, int]:
+    """Parse a local time setting (HH:MM): `planning.prepare_at`, `backup.at`."""
     found = _HHMM.match(value.strip())
     if not found:
-        raise ConfigError(f"Lỗi cấu hình: 'planning.prepare_at' phải có dạng HH:MM "
+        raise ConfigError(f"Lỗi cấu hình: '{key}' phải có dạng HH:MM "
                           f"(ví dụ \"20:00\"), nhận được {value!r}.")
     return int(found[1]), int(found[2])
 

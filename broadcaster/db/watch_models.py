@@ -39,6 +39,7 @@ class Alert(Base):
     kind: Mapped[str] = mapped_column(String(32))      # see alerts.rules.Kind
     key: Mapped[str] = mapped_column(String(200))      # one fault, e.g. "daemon" or "asrun:42"
     message: Mapped[str] = mapped_column(Text)         # the last notice's text
+    recovery: Mapped[str] = mapped_column(Text, default="")  # what is said when it ends
     opened_at: Mapped[datetime] = mapped_column(default=now_utc)
     last_notice_at: Mapped[datetime] = mapped_column(default=now_utc)
     notices: Mapped[int] = mapped_column(default=1)

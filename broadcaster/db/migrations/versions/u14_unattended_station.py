@@ -36,6 +36,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('key', sa.String(length=200), nullable=False),
     sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('recovery', sa.Text(), nullable=False),
     sa.Column('opened_at', broadcaster.db.types.UTCDateTime(), nullable=False),
     sa.Column('last_notice_at', broadcaster.db.types.UTCDateTime(), nullable=False),
     sa.Column('notices', sa.Integer(), nullable=False),
