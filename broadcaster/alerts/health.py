@@ -5,7 +5,7 @@ as JSON (the few fields that reveal nothing to anyone, the rest with the API tok
 from __future__ import annotations
 
 import shutil
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from broadcaster.db.queries import slot_ids
 from broadcaster.db.watch_models import BackupRecord
 from broadcaster.planning.versions import newest
 from broadcaster.playout.heartbeat import read_heartbeat
-from broadcaster.alerts.watcher import open_alerts
+from broadcaster.alerts.watcher import StationPort, open_alerts, station_disks
 
 OK, DEGRADED, DOWN = "ok", "degraded", "down"
 
@@ -105,3 +105,15 @@ def down(database_error: str) -> dict:
     """The answer when the database cannot be read at all."""
     return {"status": DOWN, "database": database_error, "daemon": None, "next_slot": None,
             "disks": [], "last_backup": None, "open_alerts": []}
+
+
+def report(ctx: StationPort) -> dict:
+    """The station's full state, whatever state its database is in."""
+    problem = check_database(ctx.settings.database_url)
+    try:
+        with ctx.session() as session:
+            return station_health(session, ctx.station(session), datetime.now(timezone.utc),
+                                  station_disks(ctx.settings, ctx.home), problem,
+                                  ctx.settings["alerts.disk_min_free_mb"])
+    except SQLAlchemyError:
+        return down(problem or "không đọc được cơ sở dữ liệu")

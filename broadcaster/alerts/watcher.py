@@ -41,6 +41,12 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def station_disks(settings: Settings, home: Home) -> list[Path]:
+    """The disks watched for space: the station home's, and the backup folder's when it is set."""
+    folder = settings["backup.folder"]
+    return [home.root] + ([Path(folder).expanduser()] if folder else [])
+
+
 def open_alerts(session: Session, station_id: int) -> list[Alert]:
     """The alerts still open, oldest first."""
     return list(session.scalars(select(Alert).where(Alert.station_id == station_id,
@@ -58,9 +64,7 @@ class Watcher:
         self.offair = offair
 
     def disks(self) -> list[Path]:
-        """The station home's disk, and the backup folder's when it is set."""
-        folder = self.settings["backup.folder"]
-        return [self.ctx.home.root] + ([Path(folder)] if folder else [])
+        return station_disks(self.settings, self.ctx.home)
 
     def check(self) -> list[Decision]:
         """Look once: record the faults found and queue their notices."""

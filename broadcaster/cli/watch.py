@@ -133,22 +133,6 @@ def alert_test(station_ctx: StationContext) -> None:
         raise SystemExit(1)
 
 
-def health_report(station_ctx: StationContext) -> dict:
-    """The station's state (see alerts.health), whatever state the database is in."""
-    from broadcaster.alerts.health import check_database, down, station_health
-    from broadcaster.alerts.watcher import Watcher
-
-    problem = check_database(station_ctx.settings.database_url)
-    try:
-        with station_ctx.session() as session:
-            station = station_ctx.station(session)
-            return station_health(session, station, datetime.now(timezone.utc),
-                                  Watcher(station_ctx).disks(), problem,
-                                  station_ctx.settings["alerts.disk_min_free_mb"])
-    except SQLAlchemyError:
-        return down(problem or "không đọc được cơ sở dữ liệu")
-
-
 STATE_WORDS = {"ok": "bình thường", "degraded": "có sự cố", "down": "NGỪNG HOẠT ĐỘNG"}
 
 
@@ -158,6 +142,8 @@ STATE_WORDS = {"ok": "bình thường", "degraded": "có sự cố", "down": "NG
 def status(station_ctx: StationContext, as_json: bool) -> None:
     """In tình trạng của đài: tiến trình phát, tín hiệu cuối, buổi tới, ngõ ra, ổ đĩa, sao lưu,
     cảnh báo đang mở. Mã thoát 0 khi bình thường, 1 khi có sự cố, 2 khi đài ngừng hoạt động."""
+    from broadcaster.alerts.health import report as health_report
+
     report = health_report(station_ctx)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
