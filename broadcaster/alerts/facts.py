@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from broadcaster.alerts.rules import (Backup, BadRow, DeadAir, Disk, Facts, PowerFault, Relay,
                                       RenderFailure, Upcoming)
-from broadcaster.db.models import AsRun, AsRunStatus, DayPlan, PlanStatus, Station
+from broadcaster.db.models import AsRun, AsRunStatus, AuditEvent, DayPlan, PlanStatus, Station
 from broadcaster.db.queries import slot_ids, station_schedule
 from broadcaster.db.watch_models import BackupRecord, PowerSwitch
-from broadcaster.planning.day import RENDER_FAILED
+from broadcaster.planning.day import PREPARE_FAILED, RENDER_FAILED
 from broadcaster.planning.versions import newest_versions
 from broadcaster.playout.asrun import EMERGENCY_CUT
 from broadcaster.playout.heartbeat import read_heartbeat
@@ -98,10 +98,21 @@ def _render_failures(session: Session, station: Station, now: datetime,
     for plan in newest_versions(session, station.id, DayPlan.air_date.in_(days), live=True).values():
         for warning in plan.warnings:
             if warning.startswith(RENDER_FAILED):
-                found.append(RenderFailure(plan.id, titles.get(ids.get(plan.slot_id, ""), ""),
-                                           plan.air_date, warning))
+                slot = titles.get(ids.get(plan.slot_id, ""), "")
+                found.append(RenderFailure(f"plan:{plan.id}", f"{slot} ngày {plan.air_date:%d/%m/%Y}",
+                                           warning))
                 break
+    for event in session.scalars(select(AuditEvent).where(
+            AuditEvent.station_id == station.id, AuditEvent.action == PREPARE_FAILED,
+            AuditEvent.at >= now - LOOK_BACK).order_by(AuditEvent.id)):
+        day = (event.after or {}).get("day", "")
+        found.append(RenderFailure(f"audit:{event.id}", f"Chuẩn bị kế hoạch tự động ({_day_word(day)})",
+                                   f"không thành công: {event.comment}"))
     return found
+
+
+def _day_word(day: str) -> str:
+    return {"today": "hôm nay", "tomorrow": "ngày mai"}.get(day, day)
 
 
 def _relay(state: dict) -> Relay:

@@ -87,7 +87,7 @@ def offair_back() -> str:
 
 
 def render_failed(failure) -> str:
-    return f"{failure.slot} ngày {failure.air_date:%d/%m/%Y}: {_cut(failure.warning)}"
+    return f"{failure.what}: {_cut(failure.warning)}"
 
 
 def relay_down(relay, zone: ZoneInfo) -> str:

@@ -60,9 +60,10 @@ class DeadAir:
 
 @dataclass(frozen=True)
 class RenderFailure:
-    plan_id: int
-    slot: str
-    air_date: date
+    """A plan's audio that could not be made, or a day's automatic preparation that failed."""
+
+    ident: str             # plan:<id> or audit:<id>
+    what: str              # e.g. "Buổi sáng ngày 02/03/2024"
     warning: str
 
 
@@ -148,7 +149,7 @@ def conditions(facts: Facts, limits: Limits) -> tuple[list[Condition], set[str]]
         found.append(Condition("offair", "offair", say.offair(facts.offair_silent_since, zone),
                                say.offair_back()))
     for failure in facts.render_failures:
-        found.append(Condition("render_failed", f"render:{failure.plan_id}",
+        found.append(Condition("render_failed", f"render:{failure.ident}",
                                say.render_failed(failure), ongoing=False))
     for relay in facts.relays:
         if relay.down:

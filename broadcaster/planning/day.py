@@ -22,6 +22,7 @@ from broadcaster.schedule import expand_day
 
 log = logging.getLogger(__name__)
 RENDER_FAILED = "Không tạo được âm thanh cho"  # how a plan warning of a failed render begins
+PREPARE_FAILED = "planning.prepare_failed"     # the audit action of a failed automatic preparation
 
 
 @dataclass(frozen=True)

@@ -67,18 +67,20 @@ def test_dead_air_relay_disk_backup_render_and_power():
         relays=[Relay("VOV1", True, NOW - 90 * S, "hết thời gian chờ"), Relay("Tỉnh", False, None)],
         disks=[Disk("/srv/dai", 900, 32_000)],
         backup=Backup(False, NOW - 7200 * S, "không ghi được vào /media/usb"),
-        render_failures=[RenderFailure(5, "Buổi chiều", date(2024, 3, 2),
+        render_failures=[RenderFailure("plan:5", "Buổi chiều ngày 02/03/2024",
                                        "Không tạo được âm thanh cho 'Tin bão': espeak-ng lỗi")],
         power=PowerFault(NOW - 30 * S, "on", "bộ rơ-le trả lời lỗi HTTP 500 khi bật loa")), LIMITS)
     assert [(c.kind, c.key, c.ongoing) for c in found] == [
         ("dead_air", "deadair:7:2024-03-01T21:59:48+00:00", True),
-        ("render_failed", "render:5", False),
+        ("render_failed", "render:plan:5", False),
         ("relay_down", "relay:VOV1", True),
         ("disk_low", "disk:/srv/dai", True),
         ("backup_failed", "backup", True),
         ("power_failed", "power", True)]
     assert found[0].message == ("Buổi sáng ngày 02/03/2024: âm thanh phát ra đang im lặng từ "
                                 "04:59:48.")
+    assert found[1].message == ("Buổi chiều ngày 02/03/2024: Không tạo được âm thanh cho 'Tin bão': "
+                                "espeak-ng lỗi")
     assert found[2].message == "Mất tín hiệu tiếp âm VOV1 từ 04:58:30 (hết thời gian chờ)."
     assert found[3].message == ("Ổ đĩa chứa /srv/dai chỉ còn trống 900 MB trên 31,2 GB. Hãy xóa bớt "
                                 "tệp hoặc thay ổ lớn hơn trước khi đầy.")

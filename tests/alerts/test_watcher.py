@@ -103,3 +103,16 @@ def test_a_render_failure_and_a_low_disk(station_home):
     assert set(found) == {"render_failed", "disk_low"}
     assert found["render_failed"].message.startswith(f"Buổi thu ngày {day:%d/%m/%Y}: Không tạo được")
     assert found["disk_low"].message.startswith(f"Ổ đĩa chứa {station_home} chỉ còn trống")
+
+
+def test_a_failed_automatic_preparation_is_told(station_home):
+    from broadcaster.cli.prepare import prepare_failed
+
+    ctx = StationContext(str(station_home))
+    beat(ctx, datetime.now(timezone.utc))
+    prepare_failed(ctx, "tomorrow", "Không tạo được bản đọc bằng bộ đọc nào. [piper] Chưa chọn giọng")
+    [decision] = Watcher(ctx).check()
+    assert decision.kind == "render_failed" and not decision.ongoing
+    assert decision.message == ("Chuẩn bị kế hoạch tự động (ngày mai): không thành công: Không tạo "
+                                "được bản đọc bằng bộ đọc nào. [piper] Chưa chọn giọng")
+    assert Watcher(ctx).check() == []
