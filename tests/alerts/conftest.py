@@ -86,14 +86,20 @@ class _Webhook(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def webhook():
+def start_webhook() -> tuple[Inbox, ThreadingHTTPServer]:
+    """A JSON webhook server on a free loopback port; its inbox knows its apprise URL."""
     inbox = Inbox()
     handler = type("Hook", (_Webhook,), {"inbox": inbox, "fail_first": 0})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     inbox.url = f"json://127.0.0.1:{server.server_address[1]}/canh-bao"
     inbox.handler = handler
+    return inbox, server
+
+
+@pytest.fixture
+def webhook():
+    inbox, server = start_webhook()
     yield inbox
     server.shutdown()
 
