@@ -43,6 +43,9 @@ def check_database(url: str) -> str:
         return ""
     except SQLAlchemyError as exc:
         reason = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or ["lỗi không rõ"])[0]
+        if "locked" in reason:
+            return (f"cơ sở dữ liệu đang bận quá 5 giây ({reason[:150]}): một tiến trình khác giữ "
+                    "quyền ghi; nếu kéo dài, hãy kiểm tra lệnh đang chạy.")
         return (f"các tiến trình khác không dùng được cơ sở dữ liệu ({reason[:150]}). Hãy dừng "
                 "đài ('broadcaster run'), kiểm tra ổ đĩa và tệp cơ sở dữ liệu, rồi chạy lại; "
                 "nếu tệp bị hỏng, khôi phục bản sao lưu mới nhất ('broadcaster restore').")

@@ -129,11 +129,13 @@ def prepare(station_ctx: StationContext, day, every_day: bool) -> None:
         except BroadcasterError as exc:
             log.error("%s failed: %s", what, exc)
             click.echo(f"Lỗi khi {what}: {exc}", err=True)
-            failed and failed(str(exc))
+            if failed:
+                failed(str(exc))
         except Exception as exc:  # the job boundary: tomorrow's run must still happen
             log.exception("%s failed", what)
             click.echo(f"Lỗi hệ thống khi {what}; sẽ thử lại lần sau.", err=True)
-            failed and failed(f"lỗi hệ thống ({type(exc).__name__}: {exc})")
+            if failed:
+                failed(f"lỗi hệ thống ({type(exc).__name__}: {exc})")
 
     def job(day: str = "tomorrow") -> None:
         # Pruning first and on its own: a full disk that makes rendering fail is freed all the same.

@@ -62,7 +62,7 @@ def relay():
 def test_the_amplifier_is_on_before_the_slot_and_off_after_the_hold(plant, daemon_factory, relay):
     plant.configure(f'[power]\nadapter = "http"\nwarmup_seconds = 4\nhold_seconds = 2\n'
                     f'on_url = "{relay}/cm?cmnd=Power%20On"\noff_url = "{relay}/cm?cmnd=Power%20Off"')
-    day, start = plant.slot("amp", in_seconds=9, length=60)
+    day, start = plant.slot("amp", in_seconds=16, length=60)  # well after the daemon's start
     plant.plan("amp", day, seconds=3)
     daemon_factory()
     row = plant.closed_slot("amp")
@@ -74,8 +74,10 @@ def test_the_amplifier_is_on_before_the_slot_and_off_after_the_hold(plant, daemo
     wall = time.time() - time.monotonic()
     on_wall = datetime.fromtimestamp(wall + on_at, timezone.utc)
     assert timedelta(seconds=3) <= start - on_wall <= timedelta(seconds=5.5)  # about T-4 s
-    ended_wall = datetime.fromtimestamp(wall + off_at, timezone.utc)
-    assert timedelta(seconds=1.5) <= ended_wall - row.ended_at <= timedelta(seconds=4)
+    off_wall = datetime.fromtimestamp(wall + off_at, timezone.utc)
+    # Never off before the hold after the airing's end is over; then at the first poll after the
+    # air is given back (the outputs close first, which takes longer on a loaded machine).
+    assert timedelta(seconds=1.9) <= off_wall - row.ended_at <= timedelta(seconds=8)
     power = [n for n in row.notes if n["kind"] == "power"]
     assert power and power[0]["state"] == "on" and power[0]["error"] == ""
     with plant.ctx.session() as session:
