@@ -128,6 +128,15 @@ def unapproved_slot_passing(tmp: Path, webhook) -> list[Figure]:
                 Figure("buổi chưa duyệt bị lỡ (hết thời gian trễ)", start.timestamp() + 2, missed)]
 
 
+def corrupt_programme(tmp: Path, webhook) -> list[Figure]:
+    """An approved slot whose programme file is damaged: logged FAILED at its time."""
+    with running(tmp / "corrupt", webhook) as station:
+        day, start = station.plant.slot("hong", in_seconds=6)
+        station.plant.plan("hong", day, corrupt=True)
+        told = station.arrival("Buổi phát bị lỗi")
+        return [Figure("buổi phát lỗi (tệp chương trình hỏng)", start.timestamp() - 3, told)]
+
+
 def daemon_killed(tmp: Path, webhook) -> list[Figure]:
     """The playout daemon killed (SIGKILL): told after alerts.daemon_down_seconds; then back."""
     with running(tmp / "killed", webhook) as station:
@@ -209,5 +218,5 @@ def render_failing(tmp: Path, webhook) -> list[Figure]:
         return [Figure("không tạo được âm thanh khi lập kế hoạch", planned, told)]
 
 
-SCENARIOS = [unapproved_slot_passing, daemon_killed, silent_programme, disk_filling,
+SCENARIOS = [unapproved_slot_passing, corrupt_programme, daemon_killed, silent_programme, disk_filling,
              backup_failing, render_failing]

@@ -23,6 +23,12 @@ def test_an_unapproved_slot_is_told_before_air_and_when_missed(tmp_path, webhook
     assert any("Buổi phát bị lỡ" in t and "Lý do: chưa được duyệt" in t for t in texts)
 
 
+def test_a_slot_that_fails_is_told_with_the_reason(tmp_path, webhook):
+    run(scenarios.corrupt_programme, tmp_path, webhook)
+    assert any("Buổi hong lúc" in t and "bị lỗi, không phát được. Lý do:" in t
+               for t in webhook.texts())
+
+
 def test_a_killed_daemon_is_told_and_its_return(tmp_path, webhook):
     run(scenarios.daemon_killed, tmp_path, webhook)
 

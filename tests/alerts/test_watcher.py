@@ -116,3 +116,22 @@ def test_a_failed_automatic_preparation_is_told(station_home):
     assert decision.message == ("Chuẩn bị kế hoạch tự động (ngày mai): không thành công: Không tạo "
                                 "được bản đọc bằng bộ đọc nào. [piper] Chưa chọn giọng")
     assert Watcher(ctx).check() == []
+
+
+def test_a_relay_the_daemon_reports_down_is_told_and_its_return(station_home):
+    """The contract with the relay feature: its channels in the heartbeat's `relays`."""
+    ctx = StationContext(str(station_home))
+    now = datetime.now(timezone.utc)
+    beat(ctx, now)
+    with ctx.session() as session:
+        row = session.get(PlayoutHeartbeat, ctx.station(session).id)
+        row.state = {"relays": [{"channel": "VOV1", "state": "down", "since": now.isoformat(),
+                                 "error": "nguồn không trả lời"}]}
+    watcher = Watcher(ctx)
+    [decision] = watcher.check()
+    assert decision.kind == "relay_down" and "Mất tín hiệu tiếp âm VOV1 từ" in decision.message
+    with ctx.session() as session:
+        session.get(PlayoutHeartbeat, ctx.station(session).id).state = {
+            "relays": [{"channel": "VOV1", "state": "ok"}]}
+    assert [(d.action, d.message) for d in watcher.check()] == [
+        ("recovery", "Tín hiệu tiếp âm VOV1 đã trở lại.")]
