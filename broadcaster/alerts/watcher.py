@@ -10,6 +10,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from broadcaster.alerts.rules import Limits, conditions
 from broadcaster.db.models import Station
 from broadcaster.db.watch_models import Alert
 from broadcaster.home import Home
+from broadcaster.playout.heartbeat import read_heartbeat
 from broadcaster.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -90,8 +92,6 @@ class Watcher:
 
     def _offair(self, session: Session, station: Station, now: datetime) -> datetime | None:
         """Silence heard by the off-air monitor during an airing (counted from its start)."""
-        from broadcaster.playout.heartbeat import read_heartbeat
-
         if self.offair is None:
             return None
         since = self.offair.silent_since()
@@ -154,7 +154,7 @@ class Watcher:
             station = self.ctx.station(session)
             to = delivery.targets(session, station.id, self.settings)
             title = messages.title(station.name, "test", "test")
-            body = (f"Thử gửi cảnh báo lúc {now.astimezone(_zone(station)):%H:%M:%S %d/%m/%Y}, "
+            body = (f"Thử gửi cảnh báo lúc {now.astimezone(ZoneInfo(station.timezone)):%H:%M:%S %d/%m/%Y}, "
                     f"do {actor} yêu cầu. Nếu nhận được tin này, đài sẽ báo cho bạn khi có sự cố.")
             rows = {d.target_key: d.id for d in
                     delivery.queue(session, station.id, None, "test", title, body, to, now)}
@@ -166,7 +166,3 @@ class Watcher:
             results.append((target, outcome))
         return results
 
-
-def _zone(station: Station):
-    from zoneinfo import ZoneInfo
-    return ZoneInfo(station.timezone)
