@@ -20,7 +20,7 @@ from broadcaster.audio.chime import chime_path
 from broadcaster.audio.config import gap_ms, loudness_target
 from broadcaster.audio.errors import AudioError
 from broadcaster.audio.ffmpeg import probe
-from broadcaster.audio.files import publish, temp_beside
+from broadcaster.audio.files import publish, sha256_file, temp_beside
 from broadcaster.audio.programme import layout_programme, render_programme, standard_parts
 from broadcaster.bulletins.text import bulletin_text
 from broadcaster.db.models import Bulletin, BulletinKind, Clip, DayPlan, Station
@@ -107,7 +107,7 @@ class StationRenderer:
             if row is None and render:
                 raise AudioError("bản tin ghi âm chưa có tệp âm thanh.")
             return row
-        spoken = self.reading.spoken(bulletin_text(bulletin))
+        spoken = self.reading.spoken(bulletin_text(bulletin), _part(bulletin))
         if render:
             return self._record(self.chain.speak(spoken), "speech", bulletin.id)
         keys = self.chain.cache_keys(spoken)
@@ -120,7 +120,7 @@ class StationRenderer:
             return True
         return (clip.kind == "speech" and bulletin.kind is BulletinKind.TEXT
                 and clip.cache_key in self.chain.cache_keys(
-                    self.reading.spoken(bulletin_text(bulletin))))
+                    self.reading.spoken(bulletin_text(bulletin), _part(bulletin))))
 
     @cached_property
     def idents(self) -> tuple[Clip, Clip]:
@@ -163,7 +163,12 @@ class StationRenderer:
         log.info("rendered programme %s (%d ms)", relative, rendered.duration_ms)
         entries = tuple((e.offset_ms, e.duration_ms) for e in rendered.layout.entries
                         if e.kind == "item")
-        return Rendered(relative, rendered.duration_ms, entries)
+        return Rendered(relative, rendered.duration_ms, entries, sha256_file(dest))
+
+
+def _part(bulletin: Bulletin) -> str:
+    """How a reading limit's message names a bulletin."""
+    return f"nội dung bản tin «{bulletin.title[:60]}»"
 
 
 def missing_clips(session: Session, renderer: StationRenderer, first_day: date,

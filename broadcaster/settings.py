@@ -76,9 +76,16 @@ SETTINGS: tuple[Setting, ...] = (
             "Linux, sounddevice elsewhere), alsa:NAME, pulse:NAME or sounddevice:NAME."),
     Setting("playout.reconcile_seconds", 30, "How often the playout daemon re-reads every plan, "
             "in seconds (changes are also noticed within about two seconds).", "int", minimum=1),
+    Setting("playout.clock_settle_seconds", 300, "After the playout daemon starts, or its wall clock "
+            "steps, how many seconds a slot that seems to have passed just before waits before it "
+            "is logged MISSED: a PC's clock can run ahead at boot until it is synchronized, and the "
+            "slot may still be to come. 0 logs at once.", "int", minimum=0),
     Setting("playout.resume", "resume-item", "What happens to a slot cut by an emergency or a "
             "crash: resume-item (air it again from the start of the cut item while the slot's time "
             "lasts) or none.", "choice", ("resume-item", "none")),
+    Setting("playout.resume_fit", "cut", "A resumed slot whose rest does not fit before the next "
+            "slot: cut (air it, cut with a fade at the next slot's start) or whole (do not resume "
+            "it). Nothing ever delays the next slot.", "choice", ("cut", "whole")),
     Setting("playout.request_ttl_minutes", 10, "Minutes a manual or emergency play request waits "
             "for the playout daemon to take it; after that it is closed unplayed (quá hạn).", "int",
             minimum=1),

@@ -15,6 +15,7 @@ from broadcaster.bulletins.text import bulletin_text
 from broadcaster.db.queries import valid_between
 from broadcaster.db.types import now_utc
 from broadcaster.errors import BroadcasterError
+from broadcaster.reading import ReadingLimitError
 from broadcaster.tts import build_chain
 from web import db
 from web.auth import db_user, role_required
@@ -112,13 +113,17 @@ def create():
 def show(bulletin_id: int):
     bulletin = get_bulletin(bulletin_id, deleted=True)
     settings = db.settings()
-    explanation = None
+    explanation, unread = None, ""
     if bulletin.kind is BulletinKind.TEXT:
-        explanation = db.reading().explain(bulletin_text(bulletin))
+        try:
+            explanation = db.reading().explain(bulletin_text(bulletin))
+        except ReadingLimitError as exc:  # too long or too slow to read: say so, never hang
+            unread = str(exc)
     clips = db.session().scalars(select(Clip).where(Clip.station_id == db.station().id,
                                                     Clip.bulletin_id == bulletin.id)
                                  .order_by(Clip.id.desc()).limit(5)).all()
     return render_template("bulletins/detail.html", bulletin=bulletin, explanation=explanation,
+                           unread=unread,
                            marked=annotate(explanation) if explanation else None, clips=clips,
                            preview=PreviewForm(settings), action=ActionForm(),
                            approved=in_approved_plans(bulletin.id, local_today()))

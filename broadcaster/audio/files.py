@@ -1,7 +1,8 @@
-"""Write files so that a crash never leaves a half file under the final name."""
+"""Write files so that a crash never leaves a half file under the final name; know them by hash."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -23,3 +24,12 @@ def publish(tmp: Path, dest: Path) -> Path:
     os.chmod(tmp, FILE_MODE)
     os.replace(tmp, dest)
     return Path(dest)
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes, hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

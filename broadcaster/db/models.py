@@ -209,6 +209,7 @@ class DayPlan(Base):
     warnings: Mapped[list[str]] = mapped_column(default=list)
     programme_path: Mapped[Optional[str]] = mapped_column(String(500))
     programme_duration_ms: Mapped[Optional[int]]
+    programme_sha256: Mapped[Optional[str]] = mapped_column(String(64))  # checked before air
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))

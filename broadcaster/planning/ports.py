@@ -22,6 +22,7 @@ class Rendered:
     path: str
     duration_ms: int
     items: tuple[tuple[int, int], ...]
+    sha256: str = ""  # of the file: playout checks it before air
 
 
 class Renderer(Protocol):

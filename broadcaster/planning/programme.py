@@ -83,12 +83,16 @@ def apply_rendered(plan: DayPlan, rendered: Rendered) -> None:
         item.offset_ms, item.duration_ms = offset, duration
     plan.programme_path = rendered.path
     plan.programme_duration_ms = rendered.duration_ms
+    plan.programme_sha256 = rendered.sha256 or None
 
 
 def rerender(session: Session, plan: DayPlan, renderer: Renderer) -> None:
     """Render a stored version's programme again, from the parts it was made of."""
     clips = _clips(session, [i.clip_id for i in plan.items]
                    + [plan.ident_clip_id, plan.closing_clip_id])
+    if any(item.clip_id not in clips for item in plan.items):
+        raise PlanError(f"phiên bản {plan.version} không còn ghi đủ âm thanh của từng bản tin để "
+                        "dựng lại chương trình.")
     ident, closing = renderer.idents
     rendered = renderer.render_parts(
         plan.air_date, plan.slot.name, plan.content_hash,

@@ -56,6 +56,7 @@ class Cue:
     topic_code: str = ""
     source_kind: str = ""
     request_id: int | None = None
+    expected_ms: int | None = None      # the approved programme's length, to tell a damaged file
 
     def facts(self) -> asrun.RowFacts:
         return asrun.RowFacts(kind="slot", trigger=self.trigger, air_date=self.air_date,
@@ -105,7 +106,8 @@ def slot_cue(plan: DayPlan, instance: SlotInstance, home: Home) -> Cue:
                aircheck_name=f"{instance.slot.name}-v{plan.version}", title=instance.slot.title,
                slot_name=instance.slot.name, plan_id=plan.id, plan_version=plan.version,
                content_hash=plan.content_hash, items=items,
-               scheduled_at=instance.starts_at, ends_at=instance.ends_at)
+               scheduled_at=instance.starts_at, ends_at=instance.ends_at,
+               expected_ms=plan.programme_duration_ms)
 
 
 def request_cue(session: Session, request: PlayRequest, home: Home, now: datetime, zone: str) -> Cue:

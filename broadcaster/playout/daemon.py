@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from contextlib import AbstractContextManager
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Callable, Protocol, Sequence
 from zoneinfo import ZoneInfo
 
@@ -26,13 +26,17 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from broadcaster.db.models import Station
+from broadcaster import audit
+from broadcaster.db.models import DayPlan, Station
+from broadcaster.errors import BroadcasterError
+from broadcaster.planning.ports import Renderer
+from broadcaster.planning.programme import rerender
 from broadcaster.home import Home
 from broadcaster.playout import asrun, heartbeat, reconcile, requests
 from broadcaster.playout.air import Air
 from broadcaster.playout.dbwrite import Writer, retryable
 from broadcaster.playout.lock import StationLock
-from broadcaster.playout.clock import Clock
+from broadcaster.playout.clock import Clock, Every, StepWatch
 from broadcaster.playout.errors import PlayoutError
 from broadcaster.playout.journal import Journal
 from broadcaster.playout.manual import ManualEnv, RequestedPlays
@@ -67,6 +71,8 @@ class StationPort(Protocol):
     def session(self) -> AbstractContextManager[Session]: ...
 
     def station(self, session: Session) -> Station: ...
+
+    def renderer(self, session: Session) -> Renderer: ...
 
 
 class Daemon:
@@ -105,6 +111,11 @@ class Daemon:
                        "prepare": ThreadPoolExecutor(1)},  # one decode at a time, never blocking the poll
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
         self._manual_thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._periodic: list[Every] = []
+        self._steps = StepWatch(self.clock)
+        self._trusted = (self.clock.monotonic(), self.clock.now())  # since when the wall clock is trusted
+        self._hard_starts: list = []  # the slots still to air, as reconcile last saw them
         self._reconcile_lock = threading.Lock()  # the timer and a noticed change may coincide
         self._fingerprint = ""
         self._last_change_check = 0.0
@@ -143,10 +154,11 @@ class Daemon:
             heartbeat.write_heartbeat(session, station.id, self._started_at, now, self._state())
         self.resume = ResumePolicy(ResumeEnv(
             self.ctx.session, self.station_id, self.home, self.clock,
-            self.settings["playout.resume"], self.settings["planning.unapproved"]))
+            self.settings["playout.resume"], self.settings["playout.resume_fit"],
+            self.settings["planning.unapproved"], self.next_start))
         self.slots = SlotAirings(SlotEnv(
             self.ctx.session, self.station_id, self.home, self.clock,
-            self.settings["planning.unapproved"], self.air, self.writer, self.env))
+            self.settings["planning.unapproved"], self.air, self.writer, self.env, self._rerender))
         self.requested = RequestedPlays(ManualEnv(
             self.ctx.session, self.station_id, self.home, self.zone, self.clock,
             self.settings["playout.request_ttl_minutes"], self.air, self.writer, self.env,
@@ -172,16 +184,17 @@ class Daemon:
                       "được nhận nhưng chưa phát xong khi tiến trình phát trước dừng: đóng lại, "
                       "không phát lại.")
         self.writer.start()
+        self.reconcile()  # first: the resume policy needs to know the slots still to air
         for row_id, decision in self.resume.after_restart({row.row_id for row in crashed},
                                                          STOP_REASON):
             self._record_resume(decision, lambda row_id=row_id: row_id)
             if decision.cue is not None:
-                self.scheduler.add_job(self.slots.air_resumed, "date", run_date=now, id=f"resume:{row_id}",
+                self.scheduler.add_job(self.slots.air_resumed, id=f"resume:{row_id}",
                                        executor="air", args=[decision.cue])
-        self.reconcile()
-        self.scheduler.add_job(self.reconcile, "interval", seconds=self.reconcile_seconds,
-                               id="reconcile")
-        self.scheduler.add_job(self.poll, "interval", seconds=self.poll_seconds, id="poll")
+        self._periodic = [Every("poll", self.poll_seconds, self.poll, self._stopping),
+                          Every("reconcile", self.reconcile_seconds, self.reconcile, self._stopping)]
+        for periodic in self._periodic:
+            periodic.start()
         self._manual_thread = threading.Thread(target=self.requested.manual_plays,
                                                name="manual-plays", daemon=True)
         self._manual_thread.start()
@@ -192,6 +205,9 @@ class Daemon:
     def stop(self) -> None:
         """Cut what is airing (logged INTERRUPTED), wait for the jobs, write the log, let go."""
         self.air.close(STOP_REASON)
+        self._stopping.set()
+        for periodic in self._periodic:
+            periodic.join()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         if self._manual_thread is not None:
@@ -243,7 +259,8 @@ class Daemon:
             station = self.ctx.station(session)
             self._fingerprint = reconcile.fingerprint(session, station.id)
             cases = reconcile.gather(session, station, self.settings["planning.unapproved"], now)
-            jobs, missed = reconcile.decide(cases, now, self.slots.busy())
+            jobs, missed = reconcile.decide(cases, now, self.slots.busy(), self._hold_missed())
+            self._hard_starts = reconcile.hard_starts(cases)
             for verdict in missed:
                 log_missed(session, self.writer, self.station_id, self.home, verdict.case,
                            verdict.reason, now)
@@ -259,7 +276,7 @@ class Daemon:
                 self.scheduler.add_job(self.slots.air_slot, "date", run_date=spec.run_at, id=ident,
                                        executor="air", args=[spec.plan_id, spec.air_date,
                                                              spec.slot_name])
-                self.scheduler.add_job(self.slots.prepare_plan, "date", run_date=now,
+                self.scheduler.add_job(self.slots.prepare_plan,
                                        id=f"prepare:{spec.plan_id}:v{spec.plan_version}",
                                        executor="prepare", args=[spec.plan_id],
                                        replace_existing=True)
@@ -271,11 +288,16 @@ class Daemon:
         """Every second: take play requests, notice plan changes, write the heartbeat."""
         now = self.clock.now()
         emergency = False
+        step = self._steps.step()
+        if step:
+            self._trusted = (self.clock.monotonic(), now)
+            log.warning("the wall clock stepped by %+.0f s: slot times follow it; a slot that seems "
+                        "just passed is not logged missed for %d s", step,
+                        self.settings["playout.clock_settle_seconds"])
         try:
             for taken in self.requested.take(now):
                 emergency = emergency or taken.emergency
-                self.scheduler.add_job(self.requested.air, "date", run_date=now,
-                                       id=f"request:{taken.request_id}",
+                self.scheduler.add_job(self.requested.air, id=f"request:{taken.request_id}",
                                        executor="emergency" if taken.emergency else "prepare",
                                        args=[taken.request_id])
         except SQLAlchemyError as exc:
@@ -293,13 +315,24 @@ class Daemon:
                                           self._state())
         except SQLAlchemyError as exc:
             self._db_trouble("heartbeat", exc)
-        if changed:
-            log.info("plans or slots changed: reconciling")
+        if changed or step:
+            log.info("plans or slots changed, or the clock stepped: reconciling")
             self.reconcile()
 
     def _slot_starts(self) -> list:
         return [job.next_run_time + timedelta(seconds=reconcile.LEAD_SECONDS)
                 for job in self.scheduler.get_jobs() if job.id.startswith("slot:") and job.next_run_time]
+
+    def _hold_missed(self) -> tuple[datetime, datetime] | None:
+        """Slots that passed in the minutes just before the start or a clock step are not logged
+        MISSED until the clock has settled: a PC's clock may run ahead at boot until NTP corrects
+        it, and such a slot may still be to come. Slots that pass while the daemon runs are not
+        held."""
+        since_mono, since_wall = self._trusted
+        settle = self.settings["playout.clock_settle_seconds"]
+        if self.clock.monotonic() - since_mono >= settle:
+            return None
+        return since_wall - timedelta(seconds=settle), since_wall
 
     def _state(self) -> dict:
         current = self.air.current
@@ -321,9 +354,14 @@ class Daemon:
     # --- airing -------------------------------------------------------------------------------
     def env(self) -> Env:
         return Env(self.ctx.session, self.station_id, self.cache_dir, self.clock, self._make_outputs,
-                   self.writer, self.journal, monitor_factory(
+                   self.writer, self.journal, self.next_start, monitor_factory(
                        self.settings, self.writer,
                        lambda: self.power.snapshot() if self.power is not None else None))
+
+    def next_start(self, cue: Cue) -> datetime | None:
+        """The hard start an airing must end before: the next slot to air after it begins."""
+        own = (cue.air_date, cue.slot_name) if cue.slot_name else None
+        return reconcile.next_hard_start(self._hard_starts, cue.scheduled_at or self.clock.now(), own)
 
     def _after_cut(self, cut: Playback) -> Cue | None:
         """What airs once an emergency that cut a slot has ended: the resume policy decides."""
@@ -338,6 +376,20 @@ class Daemon:
         station_id = self.station_id
         self.writer.submit(lambda s: decision.record(s, station_id, row_id()),
                            f"resume decision for {decision.slot_name} {decision.air_date}")
+
+    def _rerender(self, plan_id: int, problem: str) -> str | None:
+        """Render a version's programme again from its parts (audited); why it failed, or None."""
+        try:
+            with self.ctx.session() as session:
+                plan = session.get(DayPlan, plan_id)
+                before = plan.programme_sha256
+                rerender(session, plan, self.ctx.renderer(session))
+                audit.record(session, self.station_id, "playout", "plan.programme_rendered_again",
+                             "day_plan", plan.id, before={"sha256": before},
+                             after={"sha256": plan.programme_sha256}, comment=problem)
+        except BroadcasterError as exc:
+            return str(exc)
+        return None
 
     def _make_outputs(self, cue: Cue) -> list[Output]:
         return make_outputs(self.output_names, self.settings,

@@ -29,13 +29,21 @@ from broadcaster.playout.journal import Journal
 from broadcaster.playout.monitor import AiringMonitor
 from broadcaster.playout.outputs import Output
 from broadcaster.playout.programme import Prepared, prepare
-from broadcaster.playout.pump import DONE, STOPPED, Pump
+from broadcaster.playout.pump import CUT, DONE, FADE_MS, LEAD_MS, STOPPED, Pump
 
 log = logging.getLogger(__name__)
 
 ROW_BEFORE_START = timedelta(seconds=1.0)  # the STARTED row is committed this long before audio
 PROGRESS_SECONDS = 1.0
 TICK_SECONDS = 0.25
+# A hard start: whatever airs (but an emergency) fades out so that it is silent this long before
+# the next slot's instant, which then starts on time.
+HANDOVER = timedelta(milliseconds=500)
+HARD_START = "cắt (mờ dần) để buổi phát tiếp theo bắt đầu đúng giờ"
+SHORT_TOLERANCE_MS = 1000
+SHORT = ("tệp chương trình ngắn hơn bản đã duyệt ({played:.1f} trên {expected:.1f} giây): tệp bị hỏng "
+         "hoặc bị cắt sau khi duyệt")
+NOT_IN_FILE = "không có trong tệp chương trình đã phát (tệp ngắn hơn bản đã duyệt)"
 
 
 @dataclass
@@ -62,6 +70,7 @@ class Env:
     make_outputs: Callable[[Cue], list[Output]]
     writer: Writer
     journal: Journal
+    next_start: Callable[[Cue], datetime | None]  # the next slot's instant: a hard start for the cue
     monitor: Callable[["Playback"], AiringMonitor] | None = None  # dead air, power (monitor.py)
 
 
@@ -80,6 +89,7 @@ class Playback:
         self._stop = threading.Event()
         self._interrupt_reason = ""
         self._fault = ""
+        self._cut_reason = ""                     # set when a hard start cuts this airing
         self._open_items: set[int] = set()      # items airing now
         self._item_rows: dict[int, int] = {}    # item index -> as-run id (set by the writer thread)
         self._done_items: set[int] = set()
@@ -114,6 +124,12 @@ class Playback:
                 self.prepared = prepare(self.cue.source, self.env.cache_dir, self.cue.cache_key)
             except PlayoutError as exc:
                 self.prepare_error = str(exc)
+                return
+            expected = self.cue.expected_ms
+            if expected and abs(self.prepared.duration_ms - expected) > SHORT_TOLERANCE_MS:
+                log.warning("%s: the programme decodes to %.1f s where the approved version is "
+                            "%.1f s", self.cue.slot_name or self.cue.title,
+                            self.prepared.duration_ms / 1000, expected / 1000)
 
     def run(self) -> Outcome:
         """Air the cue (the caller holds the air, unless nothing can air) and log it.
@@ -191,7 +207,7 @@ class Playback:
         self._write(lambda s: self.row_id and asrun.mark_started(s, self.row_id, started_wall),
                     "start time")
         last_progress = clock.monotonic()
-        while not pump.wait(TICK_SECONDS):
+        while not pump.wait(self._watch_hard_start(pump)):
             self._follow_items(pump.position_ms(), final=False,
                                outputs=[o.name for o in self.outputs if o.error is None])
             if clock.monotonic() - last_progress >= PROGRESS_SECONDS:
@@ -202,6 +218,24 @@ class Playback:
                 self._write(lambda s: self.row_id and asrun.progress(s, self.row_id, played, at),
                             "progress", key=("progress", id(self)))
         return True
+
+    def _watch_hard_start(self, pump: Pump) -> float:
+        """Fade out in time for the next slot's instant (never an emergency's airing); return how
+        long to wait before looking again."""
+        if self.cue.trigger is Trigger.EMERGENCY or self._cut_reason:
+            return TICK_SECONDS
+        hard = self.env.next_start(self.cue)
+        if hard is None:
+            return TICK_SECONDS
+        fade_at = hard - HANDOVER - timedelta(milliseconds=FADE_MS + LEAD_MS)
+        left = (fade_at - self.env.clock.now()).total_seconds()
+        if left > 0:
+            return min(TICK_SECONDS, left)
+        self._cut_reason = HARD_START
+        pump.fade_out()
+        log.info("%s %s: fading out for the hard start at %s", self.cue.trigger.value,
+                 self.cue.slot_name or self.cue.title, hard.isoformat())
+        return TICK_SECONDS
 
     def _write(self, fn: Callable[[Session], object], what: str, key: object = None) -> Pending:
         label = f"{what} of {self.cue.trigger.value} {self.cue.slot_name or self.cue.title} {self.cue.air_date}"
@@ -218,7 +252,7 @@ class Playback:
         return self._started_wall + timedelta(milliseconds=position_ms - self.cue.start_ms)
 
     def _follow_items(self, position: int, final: bool, status: AsRunStatus = AsRunStatus.PLAYED,
-                      outputs: Sequence[str] = ()) -> None:
+                      outputs: Sequence[str] = (), error: str = "") -> None:
         """Open the rows of items that began, close those that ended (all, when final)."""
         for index, item in enumerate(self.cue.items):
             if index in self._done_items or item.offset_ms < self.cue.start_ms:
@@ -239,7 +273,24 @@ class Playback:
             played = min(item.duration_ms, position - item.offset_ms)
             self._write(functools.partial(self._close_item, index, item_status,
                                           self._at(item.offset_ms), self._at(min(position, item.end_ms)),
-                                          played, list(outputs)), f"item {index + 1} end")
+                                          played, list(outputs), "" if ended else error),
+                        f"item {index + 1} end")
+
+    def _unreached(self, position: int, status: AsRunStatus, reason: str) -> None:
+        """Log the items the airing never reached (cut at a hard start, or not in a short file)."""
+        now = self.env.clock.now()
+        for index, item in enumerate(self.cue.items):
+            if index in self._done_items or item.offset_ms < max(position, self.cue.start_ms):
+                continue
+            self._done_items.add(index)
+            self._write(lambda s, item=item: self.row_id and asrun.closed_row(
+                s, self.env.station_id, self.cue.item_facts(item, self.row_id), status,
+                started_at=None, ended_at=now, played_ms=0, error=reason),
+                f"item {index + 1} {status.value}")
+
+    def _short(self, position: int) -> bool:
+        """Whether the audio ended well before the approved programme's length (a damaged file)."""
+        return bool(self.cue.expected_ms) and position < self.cue.expected_ms - SHORT_TOLERANCE_MS
 
     def _open_item(self, index: int, started_at: datetime, session: Session) -> None:
         if self.row_id is not None:
@@ -248,16 +299,16 @@ class Playback:
                 started_at=started_at)
 
     def _close_item(self, index: int, status: AsRunStatus, started_at: datetime, ended_at: datetime,
-                    played: int, outputs: list[str], session: Session) -> None:
+                    played: int, outputs: list[str], error: str, session: Session) -> None:
         row_id = self._item_rows.get(index)
         if row_id is not None:
             asrun.close_row(session, row_id, status, ended_at=ended_at, played_ms=played,
-                            outputs=outputs or None)
+                            outputs=outputs or None, error=error)
         elif self.row_id is not None:
             asrun.closed_row(session, self.env.station_id,
                              self.cue.item_facts(self.cue.items[index], self.row_id), status,
                              started_at=started_at, ended_at=ended_at, played_ms=played,
-                             outputs=outputs)
+                             outputs=outputs, error=error)
 
     def _close_outputs(self) -> None:
         threads = [threading.Thread(target=o.close, daemon=True) for o in self.outputs]
@@ -286,6 +337,12 @@ class Playback:
         elif result == STOPPED or not started:
             status = AsRunStatus.INTERRUPTED
             errors.insert(0, self._interrupt_reason or "bị ngắt")
+        elif result == CUT and ok:
+            status = AsRunStatus.PARTIAL
+            errors.insert(0, self._cut_reason)
+        elif result == DONE and ok and self._short(position):
+            status = AsRunStatus.PARTIAL
+            errors.insert(0, SHORT.format(played=position / 1000, expected=self.cue.expected_ms / 1000))
         elif result == DONE and ok:
             status = AsRunStatus.EMERGENCY if self.cue.trigger is Trigger.EMERGENCY else AsRunStatus.PLAYED
         elif played < 100:
@@ -297,7 +354,12 @@ class Playback:
         error = "; ".join(errors)
         item_status = AsRunStatus.INTERRUPTED if status is AsRunStatus.INTERRUPTED else AsRunStatus.PARTIAL
         if started:
-            self._follow_items(position, final=True, status=item_status, outputs=ok)
+            self._follow_items(position, final=True, status=item_status, outputs=ok,
+                               error=errors[0] if errors else "")
+            if result == CUT:
+                self._unreached(position, AsRunStatus.MISSED, self._cut_reason)
+            elif result == DONE and self._short(position):
+                self._unreached(position, AsRunStatus.FAILED, NOT_IN_FILE)
         ended_at = self._at(position) if started else clock.now()
         facts, station_id = self.cue.facts(), self.env.station_id
 

@@ -8,8 +8,10 @@ starves between two wake-ups.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
+from array import array
 from typing import BinaryIO, Callable, Sequence
 
 from broadcaster.playout.outputs import Output
@@ -19,8 +21,24 @@ log = logging.getLogger(__name__)
 
 CHUNK_MS = 20
 LEAD_MS = 200
+FADE_MS = 300  # a cut at a hard start fades out over this long
 
-DONE, STOPPED, DEAD = "done", "stopped", "dead"
+DONE, STOPPED, DEAD, CUT = "done", "stopped", "dead", "cut"
+
+
+def faded(chunk: bytes, start_gain: float, end_gain: float) -> bytes:
+    """A chunk of s16le mono with its gain ramped linearly from start_gain to end_gain."""
+    samples = array("h")
+    samples.frombytes(chunk)
+    if sys.byteorder == "big":
+        samples.byteswap()
+    count = len(samples) or 1
+    step = (end_gain - start_gain) / count
+    for index, value in enumerate(samples):
+        samples[index] = int(value * (start_gain + step * index))
+    if sys.byteorder == "big":
+        samples.byteswap()
+    return samples.tobytes()
 
 
 class Pump:
@@ -36,6 +54,8 @@ class Pump:
         self.started_monotonic: float | None = None
         self.ended_monotonic: float | None = None
         self._stop = threading.Event()
+        self._fade_bytes = 0  # set by fade_out: the pump ends after this much more audio, fading
+        self._faded = 0
         self._finished = threading.Event()
         self._file: BinaryIO = open(prepared.pcm_path, "rb")  # noqa: SIM115 (closed by the thread)
         self._file.seek(ms_to_bytes(self.start_ms))
@@ -59,6 +79,11 @@ class Pump:
     def stop(self) -> None:
         self._stop.set()
 
+    def fade_out(self, ms: int = FADE_MS) -> None:
+        """End after `ms` more audio (beyond what is already ahead), fading it to silence."""
+        if not self._fade_bytes:
+            self._fade_bytes = max(ms_to_bytes(ms), self._chunk)
+
     def discard(self) -> None:
         """Give up before starting (interrupted while waiting for the instant)."""
         self._file.close()
@@ -80,6 +105,14 @@ class Pump:
     def position_ms(self) -> int:
         return self.start_ms + self.played_ms()
 
+    def _fade(self, chunk: bytes) -> tuple[bytes, bool]:
+        """The next chunk of a fade-out, and whether it is the last."""
+        total = self._fade_bytes
+        start = 1 - self._faded / total
+        chunk = chunk[:total - self._faded]
+        self._faded += len(chunk)
+        return faded(chunk, start, 1 - self._faded / total), self._faded >= total
+
     def _run(self) -> None:
         assert self.started_monotonic is not None
         start = self.started_monotonic
@@ -95,6 +128,9 @@ class Pump:
                     result = STOPPED
                     break
                 chunk = self._file.read(self._chunk)
+                last = False
+                if chunk and self._fade_bytes:
+                    chunk, last = self._fade(chunk)
                 if not chunk:
                     # everything is queued: wait for the written-ahead audio to go out
                     if self._stop.wait(max(0.0, start + self._sent / BYTES_PER_MS / 1000
@@ -108,6 +144,11 @@ class Pump:
                 self._sent += len(chunk)
                 if all(o.error is not None for o in self.outputs):
                     result = DEAD
+                    break
+                if last:  # faded out: wait for the written-ahead audio to go out
+                    result = CUT
+                    self._stop.wait(max(0.0, start + self._sent / BYTES_PER_MS / 1000
+                                        - time.monotonic()))
                     break
         except OSError:
             log.exception("reading the decoded programme failed")

@@ -85,8 +85,13 @@ def job_id(plan_id: int, version: int) -> str:
 
 
 def decide(cases: list[SlotCase], now: datetime, busy: frozenset[tuple[date, str]] = frozenset(),
+           hold_missed: tuple[datetime, datetime] | None = None,
            lead_seconds: float = LEAD_SECONDS) -> tuple[dict[str, SlotJob], list[Missed]]:
-    """The slot jobs to hold now, and the slots whose grace ended with nothing aired."""
+    """The slot jobs to hold now, and the slots whose grace ended with nothing aired.
+
+    A slot whose grace ended inside `hold_missed` (from, to) is not missed yet: it passed just
+    before the daemon started or its clock stepped, when the wall clock may be wrong.
+    """
     jobs: dict[str, SlotJob] = {}
     missed: list[Missed] = []
     for case in cases:
@@ -99,11 +104,27 @@ def decide(cases: list[SlotCase], now: datetime, busy: frozenset[tuple[date, str
                 run_at = max(now, instance.starts_at - timedelta(seconds=lead_seconds))
                 jobs[ident] = SlotJob(ident, case.plan_id, case.plan_version, instance.local_date,
                                       instance.slot.name, run_at, instance.starts_at)
+        elif hold_missed is not None and hold_missed[0] < instance.grace_ends_at <= hold_missed[1]:
+            continue
         elif case.plan_id is not None:
             missed.append(Missed(case, TOO_LATE.format(grace=instance.slot.grace_seconds)))
         elif case.has_plans:
             missed.append(Missed(case, UNAPPROVED))
     return jobs, missed
+
+
+def hard_starts(cases: list[SlotCase]) -> list[tuple[date, str, datetime]]:
+    """The instants of the slots still to air (air date, slot, start): each is a hard start that
+    nothing else may run into."""
+    return sorted(((c.instance.local_date, c.instance.slot.name, c.instance.starts_at)
+                   for c in cases if c.plan_id is not None and not c.handled),
+                  key=lambda start: start[2])
+
+
+def next_hard_start(starts: list[tuple[date, str, datetime]], after: datetime,
+                    own: tuple[date, str] | None = None) -> datetime | None:
+    """The first hard start after an instant, other than the airing's own slot."""
+    return next((at for day, name, at in starts if at > after and (day, name) != own), None)
 
 
 def local_days(now: datetime, zone: str) -> list[date]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Callable
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -28,6 +29,8 @@ from broadcaster.schedule import expand_day
 
 log = logging.getLogger(__name__)
 
+MIN_RESUME_SECONDS = 5.0  # a resume that could air less than this before the next slot does not air
+
 
 @dataclass(frozen=True)
 class ResumeEnv:
@@ -38,7 +41,9 @@ class ResumeEnv:
     home: Home
     clock: Clock
     policy: str       # the setting playout.resume
+    fit: str          # the setting playout.resume_fit
     unapproved: str   # the setting planning.unapproved
+    next_start: Callable[[Cue], datetime | None]  # the next slot's instant (a hard start)
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,31 @@ class ResumePolicy:
                 if point is None:
                     note = "không phát tiếp: mọi mục của buổi đã phát xong"
                 else:
-                    note = f"phát tiếp từ giây {point / 1000:.1f} (đầu mục bị ngắt)"
-                    cue = resumed(full, point)
+                    cue, note = self._fit(resumed(full, point), ZoneInfo(station.timezone))
+                    point = point if cue is not None else None
         log.info("%s %s cut at %d ms: %s", slot_name, air_date, position_ms, note)
         return Resume(slot_name, air_date, env.policy, position_ms, point, note, cue)
+
+    def _fit(self, cue: Cue, zone: ZoneInfo) -> tuple[Cue | None, str]:
+        """A resumed cue and the decision's note: it never runs into the next slot (a hard start).
+
+        With `playout.resume_fit` = cut it airs and is cut at the next slot's instant; with
+        whole it airs only when the rest fits before it. Less than MIN_RESUME_SECONDS before the
+        next slot, it does not air at all.
+        """
+        resume_at = f"phát tiếp từ giây {cue.start_ms / 1000:.1f} (đầu mục bị ngắt)"
+        hard = self.env.next_start(cue)
+        if hard is None:
+            return cue, resume_at
+        left = (hard - self.env.clock.now()).total_seconds()
+        rest = ((cue.expected_ms or max((i.end_ms for i in cue.items), default=0))
+                - cue.start_ms) / 1000
+        local = hard.astimezone(zone).strftime("%H:%M:%S")
+        if left < MIN_RESUME_SECONDS:
+            return None, f"không phát tiếp: buổi phát tiếp theo bắt đầu lúc {local}"
+        if rest <= left:
+            return cue, resume_at
+        if self.env.fit == "whole":
+            return None, (f"không phát tiếp: phần còn lại ({rest:.0f} giây) không kịp trước buổi phát "
+                          f"tiếp theo lúc {local} (playout.resume_fit = whole)")
+        return cue, f"{resume_at}; cắt trước {local} để buổi phát tiếp theo bắt đầu đúng giờ"

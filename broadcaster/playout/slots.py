@@ -12,10 +12,12 @@ import threading
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Callable
 
 from sqlalchemy.orm import Session
 
+from broadcaster.audio.files import sha256_file
 from broadcaster.db.models import DayPlan, Station
 from broadcaster.home import Home
 from broadcaster.planning.versions import airable_plan
@@ -48,6 +50,16 @@ class SlotEnv:
     air: Air
     writer: Writer
     playback_env: Callable[[], Env]
+    rerender: Callable[[int, str], str | None]  # render a version's programme again; why not, or None
+
+
+def programme_problem(path: Path, recorded: str | None) -> str | None:
+    """What is wrong with a programme file, in Vietnamese (None when it is the approved one)."""
+    if not path.is_file():
+        return "không tìm thấy tệp chương trình"
+    if recorded and sha256_file(path) != recorded:
+        return "tệp chương trình đã bị thay đổi sau khi duyệt (mã băm khác)"
+    return None
 
 
 class SlotAirings:
@@ -61,8 +73,32 @@ class SlotAirings:
         with self._lock:
             return frozenset(self._busy)
 
+    def check_programme(self, plan_id: int) -> None:
+        """Render a version's programme again when its file is missing or is not the file that
+        was approved (its recorded hash); when that cannot be done, say so: it airs as it is and
+        its as-run row tells what aired."""
+        env = self.env
+        with env.session() as session:
+            plan = session.get(DayPlan, plan_id)
+            if plan is None or not plan.programme_path:
+                return
+            path, recorded, what = (env.home.path(plan.programme_path), plan.programme_sha256,
+                                    f"{plan.slot.name} {plan.air_date} v{plan.version}")
+        problem = programme_problem(path, recorded)
+        if problem is None:
+            return
+        log.warning("programme of %s: %s; rendering it again from its parts", what, problem)
+        failure = env.rerender(plan_id, problem)
+        if failure:
+            log.error("programme of %s cannot be rendered again (%s): it airs as it is", what,
+                      failure)
+        else:
+            log.warning("programme of %s rendered again", what)
+
     def prepare_plan(self, plan_id: int) -> None:
-        """Decode a plan's programme ahead of its slot (errors are logged again when it airs)."""
+        """Check and decode a plan's programme ahead of its slot (errors are logged again when it
+        airs)."""
+        self.check_programme(plan_id)
         env = self.env
         with env.session() as session:
             plan = session.get(DayPlan, plan_id)
@@ -109,6 +145,7 @@ class SlotAirings:
                 if plan is None or plan.id != plan_id:
                     return  # changed since the job was made; the next reconcile knows better
                 cue = slot_cue(plan, instance, env.home)
+            self.check_programme(plan_id)
             playback = Playback(cue, env.playback_env())
             playback.prepare()
             if playback.prepared is None:

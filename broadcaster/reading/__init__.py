@@ -14,6 +14,7 @@ from broadcaster.reading.lexicon import (
     check_entry,
     parse_lexicon,
 )
+from broadcaster.reading.limits import ReadingLimitError
 from broadcaster.reading.model import (
     DIALECTS,
     RULE_LABELS,
@@ -37,6 +38,7 @@ __all__ = [
     "LexiconEntry",
     "LexiconError",
     "Normalizer",
+    "ReadingLimitError",
     "ReadingPolicy",
     "Replacement",
     "Unreadable",

@@ -1,4 +1,6 @@
-"""Digit-led rules for dates and times: 02/9/2025, 2/9, tháng 12/2023, quý 1/2024, 17h30, 14:00.
+"""Digit-led rules for dates and times: 02/9/2025, 2-5/9, tháng 12/2023, quý 1/2024, 17h30, 14:00.
+
+Day and month pairs without a year (2/9, ngày 30-4, 15.8) are in `days`.
 
 Each rule takes (scan, pos, hint) and returns a `Parsed` or None when it does not apply.
 """
@@ -9,7 +11,7 @@ import re
 
 from broadcaster.reading import numbers as N
 from broadcaster.reading.scan import Parsed, Piece, Scan, context_before, cue
-from broadcaster.reading.units import unit_after
+from broadcaster.reading.units import unit_follows
 
 TAIL = r"(?![0-9]|[.,/:][0-9])"  # a rule must account for the whole run of digits
 
@@ -31,50 +33,25 @@ DATE_CUE = cue(
     "niệm|khánh|vào|nay|chủ nhật|thứ hai|thứ ba|thứ tư|thứ năm|thứ sáu|thứ bảy|cn|mừng|hưởng ứng",
     gap=r"\s*[,(]?\s*",
 )
-FRACTION_CUE = cue(
-    "hơn|gần|khoảng|chiếm|trên|dưới|bằng|còn|được|đạt|mất|giảm|tăng|thêm|có|cả|chừng|độ|xấp xỉ|"
-    "gấp|tới gần|tỷ lệ|tỉ lệ|là"
-)
-FRACTION_AFTER = re.compile(
-    r"[ \t]*(?:số|tổng|diện tích|dân số|hộ|thôn|xóm|xã|chỉ tiêu|tiêu chí|trường|đơn vị|người|"
-    r"thành viên|cơ quan|khu|lượng|phần|thời gian|kinh phí|giá trị|cán bộ|đảng viên|học sinh|"
-    r"chi bộ|sản lượng|cử tri|lao động|trẻ|gia đình|công trình|dự án|quãng|chiều|vốn|nguồn|"
-    r"ngân sách|quỹ|đoạn|tuyến|lực lượng|nhà|đối tượng|hồ sơ|thủ tục|mục tiêu|nhiệm vụ|nội dung|"
-    r"các|mỗi|trong|dân|diện)(?![^\W\d_])",
-    re.IGNORECASE,
-)
-# Things counted one by one: "12/14 thôn", "17/19 tiêu chí" are so many out of so many.
-_COUNTED_AFTER = re.compile(
-    r"[ \t]*(?:thôn|xóm|xã|phường|tổ|chỉ tiêu|tiêu chí|trường|đơn vị|cơ quan|chi bộ|hộ|người|"
-    r"thành viên|cán bộ|đảng viên|học sinh|cử tri|công trình|dự án|hồ sơ|thủ tục|nhiệm vụ|"
-    r"nội dung|điểm|phiếu|câu|mô hình|sản phẩm)(?![^\W\d_])",
-    re.IGNORECASE,
-)
-# Below this a/b before a counted noun is a share people say with "phần" (2/3 số hộ, 3/5 thôn).
-_SHARE_MAX_DENOMINATOR = 5
-# A date just before ("30/4 và 1/5", "2/9, 3/9") makes the next day/month a date too.
-_DATE_BEFORE = re.compile(
+DATE_BEFORE = re.compile(
     r"(?:[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2,4})?|[0-9]{1,2}-[0-9]{1,2}|ngày[ \t]+[0-9]{1,2})"
     r"[ \t]*(?:,|;|và|hoặc|hay|đến|tới|-|–)[ \t]*\Z",
     re.IGNORECASE,
 )
 # "Ngày Quốc tế Thiếu nhi 1/6": a day word a few words back, weaker than the cues above.
-_NAMED_DAY_BEFORE = re.compile(r"(?:^|[^\w])(?:ngày|tết|lễ)(?:[ \t]+[^\W\d_]+){1,5}[ \t]*\Z", re.IGNORECASE)
-_RANK_CUE = re.compile(r"(?:^|[^\w])(thứ|hạng|ngõ|ngách|hẻm|kiệt)\s*\Z", re.IGNORECASE)
-_PREV_WORD = re.compile(r"([^\W\d_]+)[ \t]*\Z")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n])[\s\"'“(*#>-]*\Z")
-
-
-def _day_month(d: int, m: int, words: N.NumberWords, with_ngay: bool) -> str:
+def day_month(d: int, m: int, words: N.NumberWords, with_ngay: bool) -> str:
+    """ngày hai tháng chín (without "ngày" when the text has just said it)."""
     text = f"{N.read_int(d, words)} tháng {N.read_month(m, words)}"
     return "ngày " + text if with_ngay else text
 
 
-def _year(digits: str, words: N.NumberWords) -> str:
+def year_words(digits: str, words: N.NumberWords) -> str:
+    """Read a year as a cardinal (2025 → hai nghìn không trăm hai mươi lăm)."""
     return N.read_int(int(digits), words)
 
 
-def _valid(d: int, m: int) -> bool:
+def valid_day(d: int, m: int) -> bool:
+    """Whether d/m can be a day of a month."""
     return 1 <= d <= 31 and 1 <= m <= 12
 
 
@@ -92,10 +69,10 @@ def full_date(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     if m is None:
         return None
     d, mo = int(m.group("d")), int(m.group("m"))
-    if not _valid(d, mo):
+    if not valid_day(d, mo):
         return None
     with_ngay = not says_ngay(context_before(scan.src, pos))
-    reading = f"{_day_month(d, mo, scan.words, with_ngay)} năm {_year(m.group('y'), scan.words)}"
+    reading = f"{day_month(d, mo, scan.words, with_ngay)} năm {year_words(m.group('y'), scan.words)}"
     return Parsed(m.end(), [Piece(pos, m.end(), reading, "date")], "date", d)
 
 
@@ -114,14 +91,14 @@ def day_range(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     m = _DAY_RANGE_RE.match(src, pos)
     if m is not None:
         d1, d2, mo = int(m.group("d1")), int(m.group("d2")), int(m.group("m"))
-        if _valid(d1, mo) and _valid(d2, mo) and d1 < d2:
+        if valid_day(d1, mo) and valid_day(d2, mo) and d1 < d2:
             before = context_before(src, pos)
             left = N.read_int(d1, words)
             if not says_ngay(before):
                 left = "ngày " + left
-            right = _day_month(d2, mo, words, with_ngay=True)
+            right = day_month(d2, mo, words, with_ngay=True)
             if m.group("y"):
-                right += " năm " + _year(m.group("y"), words)
+                right += " năm " + year_words(m.group("y"), words)
             pieces = [Piece(pos, m.end("d1"), left, "date"),
                       Piece(m.end("d1"), m.start("d2"), "đến", "range"),
                       Piece(m.start("d2"), m.end(), right, "date")]
@@ -133,7 +110,7 @@ def day_range(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
             left = N.read_month(m1, words)
             if not MONTH_CUE.search(context_before(src, pos)):
                 left = "tháng " + left
-            right = f"tháng {N.read_month(m2, words)} năm {_year(m.group('y'), words)}"
+            right = f"tháng {N.read_month(m2, words)} năm {year_words(m.group('y'), words)}"
             pieces = [Piece(pos, m.end("m1"), left, "month_year"),
                       Piece(m.end("m1"), m.start("m2"), "đến", "range"),
                       Piece(m.start("m2"), m.end(), right, "month_year")]
@@ -145,21 +122,23 @@ _MONTH_YEAR_RE = re.compile(rf"(?P<m>[0-9]{{1,2}})(?P<s>[/.\-])(?P<y>(?:1[89]|20
 
 
 def month_year(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
-    """tháng 12/2023 → tháng mười hai năm …; quý 1/2024 → quý một năm …; 6/2026 → tháng sáu năm …"""
+    """tháng 12/2023 → tháng mười hai năm …; quý 1/2024 → quý một năm …; 6/2026, 10-2019 → tháng…"""
     src, words = scan.src, scan.words
     m = _MONTH_YEAR_RE.match(src, pos)
     if m is None:
         return None
     mo = int(m.group("m"))
     before = context_before(src, pos)
-    year = _year(m.group("y"), words)
+    year = year_words(m.group("y"), words)
     if QUARTER_CUE.search(before) and 1 <= mo <= 4:
         return Parsed(m.end(), [Piece(pos, m.end(), f"{N.read_int(mo, words)} năm {year}", "quarter")],
                       "date", mo)
     if not 1 <= mo <= 12:
         return None
     has_month_word = MONTH_CUE.search(before) is not None
-    if m.group("s") != "/" and not has_month_word:
+    # "đến 10-2019": a dash before a year of this century or the last is a month too
+    dashed_year = m.group("s") == "-" and m.group("y")[:2] in ("19", "20") and not unit_follows(src, m.end())
+    if m.group("s") != "/" and not (has_month_word or dashed_year):
         return None
     if not has_month_word and RATIO_CUE.search(before):
         return None
@@ -167,84 +146,6 @@ def month_year(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     if not has_month_word:
         reading = "tháng " + reading
     return Parsed(m.end(), [Piece(pos, m.end(), reading, "month_year")], "date", mo)
-
-
-def _after_proper_noun(before: str) -> bool:
-    """Tell whether the word before is capitalized inside a sentence (Quốc khánh 2/9, Tết 1/1)."""
-    m = _PREV_WORD.search(before)
-    if m is None or not m.group(1)[0].isupper():
-        return False
-    return _SENTENCE_START.search(before, 0, m.start()) is None
-
-
-_SLASH_RE = re.compile(rf"(?P<a>[0-9]+)/(?P<b>[0-9]+){TAIL}")
-
-
-def slash_pair(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
-    """2/9 (a date) or 2/3 (a fraction), told apart by the words around them."""
-    src, words = scan.src, scan.words
-    m = _SLASH_RE.match(src, pos)
-    if m is None:
-        return None
-    a, b = m.group("a"), m.group("b")
-    before = context_before(src, pos)
-    rank = _RANK_CUE.search(before)
-    address = rank is not None and rank.group(1).lower() not in ("thứ", "hạng")
-    if rank and len(a) <= 3 and len(b) <= 3 and 0 < int(a) and (address or int(a) <= int(b)):
-        # "đứng thứ 2/15 xã": a place out of a number of places (thứ nhất…); "thương binh hạng
-        # 1/4", "ngõ 12/3": a class or an address, said plainly
-        first = (N.read_ordinal(int(a), words) if rank.group(1).lower() == "thứ"
-                 else N.read_int(int(a), words))
-        reading = f"{first} trên {N.read_int(int(b), words)}"
-        return Parsed(m.end(), [Piece(pos, m.end(), reading, "ratio")], "other")
-    if len(a) <= 2 and len(b) <= 2 and _valid(int(a), int(b)):
-        d, mo = int(a), int(b)
-        if hint == "date" or DATE_CUE.search(before) or _DATE_BEFORE.search(before):
-            is_date = True
-        elif FRACTION_CUE.search(before) or FRACTION_AFTER.match(src, m.end()):
-            is_date = False
-        elif _NAMED_DAY_BEFORE.search(before):
-            is_date = True
-        elif (d, mo) == (24, 7):
-            is_date = False  # "phục vụ 24/7": round the clock
-        else:
-            is_date = a[0] == "0" or b[0] == "0" or d >= mo or _after_proper_noun(before)
-        if is_date:
-            reading = _day_month(d, mo, words, with_ngay=not says_ngay(before))
-            return Parsed(m.end(), [Piece(pos, m.end(), reading, "date")], "date", d)
-    if len(a) > N.MAX_CARDINAL_DIGITS or len(b) > N.MAX_CARDINAL_DIGITS:
-        return None
-    num, den = int(a), int(b)
-    if den == 0:
-        return None
-    if num >= den or (den > _SHARE_MAX_DENOMINATOR and _COUNTED_AFTER.match(src, m.end())):
-        reading, rule = f"{N.read_int(num, words)} trên {N.read_int(den, words)}", "ratio"
-    else:
-        den_text = "tư" if den == 4 else N.read_int(den, words)
-        reading, rule = f"{N.read_int(num, words)} phần {den_text}", "fraction"
-    pieces = [Piece(pos, m.end(), reading, rule)]
-    unit_pieces, end = unit_after(src, m.end())
-    return Parsed(end, pieces + unit_pieces, "number", None)
-
-
-_DASH_DATE_RE = re.compile(r"(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})(?![0-9]|[-/.,:][0-9]|[ \t]*tháng)", re.IGNORECASE)
-_DASH_DATE_CUE = cue("ngày|mùng|mồng|dịp|lễ|kỷ niệm|kỉ niệm|khánh|tết")
-# "chiều thứ Sáu 28-11": a weekday name right before makes it a date.
-_WEEKDAY_CUE = cue("chủ nhật|thứ hai|thứ ba|thứ tư|thứ năm|thứ sáu|thứ bảy", gap=r"\s*[,(]?\s*")
-
-
-def dash_date(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
-    """ngày 30-4, dịp 2-9 (press style) → ngày ba mươi tháng tư; "3-5 người" stays a range."""
-    m = _DASH_DATE_RE.match(scan.src, pos)
-    if m is None:
-        return None
-    d, mo = int(m.group("d")), int(m.group("m"))
-    before = context_before(scan.src, pos)
-    if not _valid(d, mo) or not (_DASH_DATE_CUE.search(before) or _DATE_BEFORE.search(before)
-                                 or _WEEKDAY_CUE.search(before)):
-        return None
-    reading = _day_month(d, mo, scan.words, with_ngay=not says_ngay(before))
-    return Parsed(m.end(), [Piece(pos, m.end(), reading, "date")], "date", d)
 
 
 _TIME_H_RE = re.compile(
@@ -284,4 +185,3 @@ def clock_time(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     return Parsed(m.end(), [Piece(pos, m.end(), reading, "time")], "time", h)
 
 
-RULES = (day_range, full_date, clock_time, month_year)

@@ -15,8 +15,10 @@ from broadcaster.reading.units import unit_follows
 
 GROUP_SPACE = "[ \u00a0\u202f]"  # space, no-break space, narrow no-break space (copied from Word)
 
+# Groups set apart by spaces, dots or hyphens, a dot sometimes followed by a space (02616. 271115),
+# a group of up to seven digits (0912.345678); the digit count (8 to 12) decides.
 _PHONE_RE = re.compile(
-    rf"0[0-9]{{2,4}}(?:(?:{GROUP_SPACE}|[.\-])[0-9]{{1,4}}){{1,4}}(?![0-9])|0[0-9]{{7,10}}(?![0-9])")
+    rf"0[0-9]{{2,4}}(?:(?:{GROUP_SPACE}|[.\-]{GROUP_SPACE}?)[0-9]{{1,7}}){{1,4}}(?![0-9])|0[0-9]{{7,10}}(?![0-9])")
 _HOTLINE_RE = re.compile(rf"1[89]00(?:(?:{GROUP_SPACE}|[.\-])?[0-9]{{2,4}}){{1,3}}(?![0-9])")
 _DIGIT_RUN = re.compile(r"[0-9]+")
 # "(0221) 3862555", "(0221) 3.862.555": the subscriber number after an area code in brackets.
@@ -68,10 +70,24 @@ _ID_GROUPS_RE = re.compile(rf"[0-9]{{2,}}(?:{GROUP_SPACE}[0-9]{{2,}})+(?![0-9]|[
 _LONG_DIGITS = 10
 
 
+# "mã hồ sơ 000.00.24.H40-240315-0001": a code of digit and letter groups, after its name.
+_CODE_RE = re.compile(r"[0-9][0-9A-Z]*(?:[.\-/][0-9A-Z]+)+(?![0-9A-Za-z])")
+_CODE_PART = re.compile(r"[0-9]+|[A-Z]+")
+_CODE_SEPARATOR = re.compile(r"[.\-/]")
+
+
+def _code_group(group: str) -> str:
+    """H40 → hát bốn không: digits one by one, letters by name."""
+    return " ".join(N.read_digits(p) if p.isdigit() else spell(p) or p for p in _CODE_PART.findall(group))
+
+
 def identifier(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
-    """Số tài khoản 1234567890 or 8800 2345 6789, CCCD 034095001234, or any ungrouped run of 10
-    or more digits."""
+    """Số tài khoản 1234567890 or 8800 2345 6789, CCCD 034095001234, mã hồ sơ 000.00.24.H40-…,
+    or any ungrouped run of 10 or more digits."""
     named = _ID_CUE.search(context_before(scan.src, pos)) is not None
+    if named and (code := _CODE_RE.match(scan.src, pos)) is not None:
+        reading = ", ".join(_code_group(group) for group in _CODE_SEPARATOR.split(code.group()))
+        return Parsed(code.end(), [Piece(pos, code.end(), reading, "digits")], "other")
     m = (named and _ID_GROUPS_RE.match(scan.src, pos)) or _ID_RE.match(scan.src, pos)
     if m is None:
         return None

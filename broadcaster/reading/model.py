@@ -47,6 +47,7 @@ RULE_LABELS: dict[str, str] = {
     "symbol": "ký hiệu",
     "slash": "dấu gạch chéo",
     "joiner": "dấu nối",
+    "abbreviation_stop": "dấu chấm của chữ viết tắt (bỏ)",
     "markup": "ký tự định dạng (bỏ)",
     "bullet": "gạch đầu dòng (bỏ)",
 }
@@ -54,7 +55,7 @@ RULE_LABELS: dict[str, str] = {
 UNREADABLE_LABELS: dict[str, str] = {
     "unknown_acronym": "chữ viết tắt chưa có trong từ điển (đã đánh vần)",
     "foreign_word": "từ không phải âm tiết tiếng Việt (giữ nguyên)",
-    "symbol": "ký hiệu không đọc được (giữ nguyên)",
+    "symbol": "ký hiệu không đọc được (bỏ, không đọc)",
     "digits_pattern": "dãy số không rõ dạng (đọc từng phần)",
 }
 

@@ -7,9 +7,10 @@ import unicodedata
 from functools import lru_cache
 
 from broadcaster.reading.lexicon import Lexicon
+from broadcaster.reading.limits import DEFAULT_PART, Deadline, check_length
 from broadcaster.reading.model import DIALECTS, Explanation
 from broadcaster.reading.numbers import NORTH, number_words
-from broadcaster.reading.numeric import handle_number
+from broadcaster.reading.ranges import handle_number
 from broadcaster.reading.orthography import COMBINING, clean_input
 from broadcaster.reading.scan import Scan
 from broadcaster.reading.symbols import handle_symbol
@@ -17,7 +18,8 @@ from broadcaster.reading.words import context_free, handle_word
 
 _W = rf"(?:[^\W_]|[{COMBINING}])"  # a letter or digit, or a mark attached to one
 _TOKEN = re.compile(rf"(?P<num>[0-9])|(?P<word>[^\W\d_]{_W}*(?:[&/.\-][^\W_]{_W}*)*)|(?P<sym>[^\w\s]|_)")
-_BLANKS = re.compile(r"[^\S\n]+")
+_BLANKS = re.compile(r"[^\S\n]{2,}|[^\S\n ]")  # runs of blanks, and blanks other than a space
+_DASH = re.compile(r"[-–—]+")  # joined dashes inside tokens are read before: what is left is a pause
 _SPACE_BEFORE_PUNCT = re.compile(r" (?=[,.;:!?…)\]])")
 _GLUED_PUNCT = re.compile(r"([,.;:!?])(?=[^\W\d_])")
 _LINE_EDGES = re.compile(r" ?\n ?")
@@ -25,10 +27,14 @@ _LINE_EDGES = re.compile(r" ?\n ?")
 
 def _tidy(text: str) -> str:
     text = unicodedata.normalize("NFC", text.lower())
+    if "-" in text or "–" in text or "—" in text:
+        text = _DASH.sub(r" \g<0> ", text)
     text = _BLANKS.sub(" ", text)
     text = _SPACE_BEFORE_PUNCT.sub("", text)
     text = _GLUED_PUNCT.sub(r"\1 ", text)
-    return _LINE_EDGES.sub("\n", text).strip(" ")
+    if "\n" in text:
+        text = _LINE_EDGES.sub("\n", text)
+    return text.strip(" ")
 
 
 class Normalizer:
@@ -45,29 +51,43 @@ class Normalizer:
         # Words seen to read as themselves whatever surrounds them (most of any bulletin).
         self._plain_words: set[str] = set()
 
-    def explain(self, text: str, dialect: str = "north") -> Explanation:
-        """Return the spoken text with every replacement and every unreadable token."""
-        return _run(text, self.lexicon, self._station_readings, dialect, self._plain_words)
+    def explain(self, text: str, dialect: str = "north", *, max_chars: int | None = None,
+                budget_seconds: float | None = None, part: str = DEFAULT_PART) -> Explanation:
+        """Return the spoken text with every replacement and every unreadable token.
 
-    def normalize(self, text: str, dialect: str = "north") -> str:
-        """Return the spoken text."""
-        return _run(text, self.lexicon, self._station_readings, dialect, self._plain_words).text
+        Raise `ReadingLimitError` for a text longer than max_chars, or when reading it takes
+        longer than budget_seconds; `part` names the text in that message ("nội dung bản tin").
+        """
+        check_length(text, max_chars, part)
+        return _run(text, self.lexicon, self._station_readings, dialect, self._plain_words,
+                    budget_seconds, part)
+
+    def normalize(self, text: str, dialect: str = "north", *, max_chars: int | None = None,
+                  budget_seconds: float | None = None, part: str = DEFAULT_PART) -> str:
+        """Return the spoken text (limits as for `explain`)."""
+        return self.explain(text, dialect, max_chars=max_chars, budget_seconds=budget_seconds,
+                            part=part).text
 
 
 _MAX_PLAIN_WORDS = 100_000
 
 
 def _run(text: str, lexicon: Lexicon, station_readings: dict[str, str], dialect: str,
-         plain_words: set[str] | None = None) -> Explanation:
+         plain_words: set[str] | None = None, budget_seconds: float | None = None,
+         part: str = DEFAULT_PART) -> Explanation:
     words = number_words(dialect) if dialect != "north" else NORTH
     src = clean_input(text)
     scan = Scan(src, words, lexicon, station_readings)
+    deadline = Deadline(budget_seconds, part, len(src)) if budget_seconds is not None else None
+    check_at = 0 if deadline is not None else len(src) + 1
     pos = 0
     search = _TOKEN.search
     while True:
         m = search(src, pos)
         if m is None:
             break
+        if pos >= check_at and deadline is not None:
+            check_at = deadline.check(pos)
         kind = m.lastgroup
         if kind == "word":
             start, end = m.span()
@@ -101,13 +121,21 @@ def _check_dialect(dialect: str) -> None:
         raise ValueError(f"unknown dialect {dialect!r}: expected one of {', '.join(DIALECTS)}")
 
 
-def explain(text: str, *, dialect: str = "north", lexicon: Lexicon | None = None) -> Explanation:
-    """Normalize `text` and say how: replacements and unreadable tokens with their spans."""
+def explain(text: str, *, dialect: str = "north", lexicon: Lexicon | None = None,
+            max_chars: int | None = None, budget_seconds: float | None = None,
+            part: str = DEFAULT_PART) -> Explanation:
+    """Normalize `text` and say how: replacements and unreadable tokens with their spans.
+
+    Raise `ReadingLimitError` past max_chars characters or budget_seconds of work (None: no limit).
+    """
     _check_dialect(dialect)
-    return _normalizer_for(lexicon).explain(text, dialect)
+    return _normalizer_for(lexicon).explain(text, dialect, max_chars=max_chars,
+                                            budget_seconds=budget_seconds, part=part)
 
 
-def normalize(text: str, *, dialect: str = "north", lexicon: Lexicon | None = None) -> str:
-    """Return what a (Northern by default) announcer says for `text`."""
-    _check_dialect(dialect)
-    return _normalizer_for(lexicon).explain(text, dialect).text
+def normalize(text: str, *, dialect: str = "north", lexicon: Lexicon | None = None,
+              max_chars: int | None = None, budget_seconds: float | None = None,
+              part: str = DEFAULT_PART) -> str:
+    """Return what a (Northern by default) announcer says for `text` (limits as for `explain`)."""
+    return explain(text, dialect=dialect, lexicon=lexicon, max_chars=max_chars,
+                   budget_seconds=budget_seconds, part=part).text

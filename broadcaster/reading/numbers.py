@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 DIGIT_WORDS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 
@@ -85,6 +86,7 @@ def _read_below_billion(n: int, words: NumberWords, full: bool) -> str:
     return " ".join(parts)
 
 
+@lru_cache(maxsize=4096)  # years, days, counts: the same few numbers again and again
 def read_int(n: int, words: NumberWords = NORTH) -> str:
     """Read a non-negative integer: 2050000 → "hai triệu không trăm năm mươi nghìn"."""
     if n == 0:

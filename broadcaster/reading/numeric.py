@@ -1,6 +1,6 @@
-"""Everything that starts with a digit: document codes, phones, numbers, units, ranges.
+"""Everything that starts with a digit: document codes, phones, numbers, units (ranges: `ranges`).
 
-`handle_number` tries the rules in order at one position; the first that applies wins. A rule
+`parse_at` tries the rules in order at one position; the first that applies wins. A rule
 accounts for the whole run of digits and separators it starts, so "1,2,3" is never read as a
 decimal followed by stray digits. Whatever no rule recognises is still read, part by part, and
 reported.
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 
-from broadcaster.reading import dates
+from broadcaster.reading import dates, days
 from broadcaster.reading import numbers as N
 from broadcaster.reading.dates import TAIL
 from broadcaster.reading.identifiers import GROUP_SPACE, identifier, phone, plate
+from broadcaster.reading.orthography import LETTER_NAMES
 from broadcaster.reading.scan import UPPER, Parsed, Piece, Scan, context_before, cue
 from broadcaster.reading.units import unit_after, unit_follows
 
@@ -22,7 +23,7 @@ from broadcaster.reading.units import unit_after, unit_follows
 # spaced dash (NĐ–CP, QĐ - UBND) when the next part is capitals too.
 _CODE = rf"[{UPPER}]{{2}}[^\W_]*(?:[-./&][^\W_]+|[ \t]*[-–][ \t]*[{UPPER}]{{2}}[^\W_]*|–[^\W_]+)*"
 _DOC_RE = re.compile(
-    rf"(?P<n>[0-9]+)(?:/(?P<y>(?:19|20)[0-9]{{2}}))?[ \t]*/[ \t]*(?P<code>{_CODE})"
+    rf"(?P<n>[0-9]+)(?P<l>[a-zđ]?)(?:/(?P<y>(?:19|20)[0-9]{{2}}))?[ \t]*/[ \t]*(?P<code>{_CODE})"
 )
 _PARTY_DOC_RE = re.compile(rf"(?P<n>[0-9]+)-(?P<code>[{UPPER}][^\W_]*/{_CODE})")
 # "Gói thầu số 05/2025", "Hợp đồng số 12/2025": a number and its year, no symbol after.
@@ -30,7 +31,8 @@ _NUMBER_YEAR_RE = re.compile(rf"(?P<n>[0-9]+)/(?P<y>(?:19|20)[0-9]{{2}}){TAIL}")
 
 
 def doc_code(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
-    """184/KH-UBND → the number; 01/2023/QĐ-UBND → number and year; 28-CT/TU → the number.
+    """184/KH-UBND → the number; 01/2023/QĐ-UBND → number and year; 28-CT/TU → the number;
+    168a/QĐ-UBND → the number and its letter.
 
     The type/issuer symbol is dropped: the sentence already names the document.
     """
@@ -43,6 +45,8 @@ def doc_code(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     digits = m.group("n")
     number = N.read_digits(digits) if len(digits) > N.MAX_CARDINAL_DIGITS else N.read_int(int(digits), scan.words)
     pieces = [Piece(pos, m.end("n"), number, "doc_number")]
+    if m.groupdict().get("l"):
+        pieces.append(Piece(m.end("n"), m.end("l"), LETTER_NAMES[m.group("l")], "letter"))
     year = m.groupdict().get("y")
     if year:
         pieces.append(Piece(m.end("n"), m.end("y"), "năm " + N.read_int(int(year), scan.words), "year"))
@@ -98,7 +102,7 @@ def thousands(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     return _with_unit(scan, pos, m.end(), N.read_number(digits, scan.words), "cardinal", value)
 
 
-_HEIGHT_RE = re.compile(r"(?P<m>[0-9])m(?P<cm>[0-9]{1,2})(?![^\W_])")
+_HEIGHT_RE = re.compile(r"(?P<m>[0-9])m(?P<cm>[0-9]{1,2})(?![^\W_]|/)")  # 5m3/s is a flow
 
 
 def height(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
@@ -125,6 +129,7 @@ def dimensions(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
 
 _DOT_DECIMAL_RE = re.compile(r"(?P<i>[0-9]+)\.(?P<f>[0-9]{1,2})(?![0-9]|[.,][0-9])")
 _AMOUNT_WORD = re.compile(r"[ \t]*(?:triệu|tỷ|nghìn|ngàn)(?![^\W_])", re.IGNORECASE)
+_DOT_DECIMAL_RANGE_END = re.compile(r"[ \t]?[-–][ \t]?[0-9]+\.[0-9]{1,2}(?![0-9]|[.,][0-9])")
 
 
 def dot_decimal(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
@@ -133,10 +138,19 @@ def dot_decimal(scan: Scan, pos: int, hint: str | None) -> Parsed | None:
     Only before a unit or an amount word: a bare 4.0 stays a version, 1.1 a heading number.
     """
     m = _DOT_DECIMAL_RE.match(scan.src, pos)
-    if m is None or not (unit_follows(scan.src, m.end()) or _AMOUNT_WORD.match(scan.src, m.end())):
+    if m is None or not _amount_follows(scan.src, m.end()):
         return None
     reading = N.read_decimal(m.group("i"), m.group("f"), scan.words)
     return _with_unit(scan, pos, m.end(), reading, "decimal", None)
+
+
+def _amount_follows(src: str, end: int) -> bool:
+    """A unit or an amount word after a dot decimal, or after the dot decimal ending its range
+    (sóng cao 2.0–4.0m)."""
+    if unit_follows(src, end) or _AMOUNT_WORD.match(src, end):
+        return True
+    m = _DOT_DECIMAL_RANGE_END.match(src, end)
+    return m is not None and (unit_follows(src, m.end()) or _AMOUNT_WORD.match(src, m.end()) is not None)
 
 
 _VERSION_RE = re.compile(rf"[0-9]+(?:\.[0-9]+)+{TAIL}")
@@ -222,6 +236,19 @@ def _is_emergency(digits: str, before: str, src: str, end: int) -> bool:
     return False
 
 
+# "Luật Đất đai 2024", "Bộ luật Lao động 2019": the year in a law's name is said with "năm".
+_LAW_BEFORE = re.compile(r"(?:^|[^\w])(?:luật|bộ luật|hiến pháp|pháp lệnh)(?:[ \t,()]+[^\W\d_]+){1,8}[ \t]*\Z",
+                         re.IGNORECASE)
+_YEAR_WORD_BEFORE = re.compile(r"(?:^|[^\w])năm[ \t]*\Z", re.IGNORECASE)
+_LAW_CONTEXT = 80
+
+
+def _law_year(src: str, pos: int, digits: str) -> bool:
+    before = context_before(src, pos, _LAW_CONTEXT)
+    return (len(digits) == 4 and digits[:2] in ("19", "20") and _LAW_BEFORE.search(before) is not None
+            and _YEAR_WORD_BEFORE.search(before) is None)
+
+
 def integer(scan: Scan, pos: int, hint: str | None) -> Parsed:
     """A plain integer, read by its context: số 114, thứ 4, tháng 4, giải 2, or a count with a unit."""
     src, words = scan.src, scan.words
@@ -250,6 +277,8 @@ def integer(scan: Scan, pos: int, hint: str | None) -> Parsed:
         minute = _MINUTE_WORD.match(src, end)
         return Parsed(minute.end() if minute else end, [Piece(pos, minute.end() if minute else end, "", "time")],
                       "other")
+    if _law_year(src, pos, digits):
+        return Parsed(end, [Piece(pos, end, "năm " + N.read_int(value, words), "year")], "other", value)
     if digits[0] == "0" and len(digits) > 1 and _CODE_CUE.search(before):
         # "Đề án 06", "mã số 0123": an identifier, said digit by digit
         return Parsed(end, [Piece(pos, end, N.read_digits(digits), "digits")], "other")
@@ -258,56 +287,15 @@ def integer(scan: Scan, pos: int, hint: str | None) -> Parsed:
 
 
 MONTH_CUE = dates.MONTH_CUE
-_RULES = (doc_code, dates.day_range, dates.full_date, dates.dash_date, phone, plate, dates.clock_time,
+_RULES = (doc_code, dates.day_range, dates.full_date, days.dash_date, phone, plate, dates.clock_time,
           dates.month_year, decimal, grouped_ratio, identifier, thousands, height, dot_decimal,
-          dimensions, version, dates.slash_pair, number_blob)
-_RANGEABLE = frozenset({"number", "time", "date", "month", "ordinal"})
-_RANGE_SEP = re.compile(r"[ \t]?[-–—][ \t]?(?=[0-9])")
+          dimensions, version, days.slash_pair, number_blob)
 
 
 def parse_at(scan: Scan, pos: int, hint: str | None = None) -> Parsed:
+    """Read the digit-led token at pos with the first rule that applies (a plain integer at last)."""
     for rule in _RULES:
         parsed = rule(scan, pos, hint)
         if parsed is not None:
             return parsed
     return integer(scan, pos, hint)
-
-
-# "tỷ số 3-1", "thắng 2-0", "NPK 16-16-8": the dash separates, it is no range.
-_SCORE_CUE = cue("tỷ số|tỉ số|thắng|thua|hòa|hoà|chung cuộc|NPK", gap=r"\s*:?\s*")
-
-
-def _score(scan: Scan, parsed: Parsed) -> int:
-    """Read "3-1" or "16-16-8" number by number, the dashes kept as short pauses."""
-    pieces = list(parsed.pieces)
-    while (sep := _RANGE_SEP.match(scan.src, parsed.end)) is not None:
-        parsed = integer(scan, sep.end(), None)
-        pieces.append(Piece(sep.start(), sep.end(), " - ", "score"))
-        pieces.extend(parsed.pieces)
-    scan.emit_pieces(pieces)
-    return parsed.end
-
-
-def handle_number(scan: Scan, pos: int) -> int:
-    """Read the digit-led token at pos (a range "a-b" as "a đến b"); return where it ends."""
-    src = scan.src
-    parsed = parse_at(scan, pos)
-    if _SCORE_CUE.search(context_before(src, pos)) and _RANGE_SEP.match(src, parsed.end):
-        return _score(scan, parsed)
-    if parsed.kind in _RANGEABLE:
-        sep = _RANGE_SEP.match(src, parsed.end)
-        if sep is not None:
-            hint = {"month": "month", "ordinal": "ordinal", "date": "date"}.get(parsed.kind)
-            right = parse_at(scan, sep.end(), hint)
-            if right.kind in _RANGEABLE:
-                pieces = list(parsed.pieces)
-                if (right.kind == "date" and parsed.kind == "number" and parsed.value is not None
-                        and 1 <= parsed.value <= 31 and not dates.says_ngay(context_before(src, pos))):
-                    pieces[0] = pieces[0]._replace(reading="ngày " + pieces[0].reading)
-                pieces.append(Piece(sep.start(), sep.end(), "đến", "range"))
-                pieces.extend(right.pieces)
-                parsed = Parsed(right.end, pieces, right.kind, right.value, parsed.flags + right.flags)
-    scan.emit_pieces(parsed.pieces)
-    for start, end, kind, reading in parsed.flags:
-        scan.flag(start, end, kind, reading)
-    return parsed.end

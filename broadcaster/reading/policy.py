@@ -8,6 +8,12 @@ from broadcaster.reading.lexicon import Lexicon
 from broadcaster.reading.model import Explanation
 from broadcaster.reading.normalizer import Normalizer
 
+# Every text the station reads, on the page or on air, stops with a ReadingLimitError past these:
+# reading is linear, but a body pasted from a whole web page must not hold a web request or the
+# nightly planning. 100,000 characters is almost two hours of speech.
+MAX_CHARS = 100_000
+BUDGET_SECONDS = 5.0
+
 
 @dataclass(frozen=True)
 class ReadingPolicy:
@@ -21,10 +27,12 @@ class ReadingPolicy:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_normalizer", Normalizer(self.lexicon))
 
-    def spoken(self, text: str) -> str:
-        """What the speech engine is given for a text."""
-        return self._normalizer.normalize(text, self.dialect)
+    def spoken(self, text: str, part: str = "nội dung bản tin") -> str:
+        """What the speech engine is given for a text (`part` names it in a limit's message)."""
+        return self._normalizer.normalize(text, self.dialect, max_chars=MAX_CHARS,
+                                          budget_seconds=BUDGET_SECONDS, part=part)
 
-    def explain(self, text: str) -> Explanation:
+    def explain(self, text: str, part: str = "nội dung bản tin") -> Explanation:
         """The spoken text with every replacement and every token that needs checking."""
-        return self._normalizer.explain(text, self.dialect)
+        return self._normalizer.explain(text, self.dialect, max_chars=MAX_CHARS,
+                                        budget_seconds=BUDGET_SECONDS, part=part)

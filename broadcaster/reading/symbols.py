@@ -1,4 +1,4 @@
-"""Symbols and punctuation: kept for pauses, said in words, dropped as markup, or reported."""
+"""Symbols and punctuation: kept for pauses, said in words, dropped as markup, or dropped and reported."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from broadcaster.reading import numbers as N
+from broadcaster.reading.neighbours import readings_by_context
 from broadcaster.reading.scan import Scan
 
 # Sentence punctuation drives pauses and stays as written.
@@ -39,15 +40,8 @@ def handle_symbol(scan: Scan, pos: int) -> int:
             scan.emit(pos, m.end(), "", "bullet")
             return m.end()
     nxt = src[pos + 1:pos + 2]
-    if c in "-–−":  # hyphen, en dash, minus sign: a sign before a number not glued to a word
-        prev = src[pos - 1:pos]  # after a digit or letter, a hyphen (ranges are read before)
-        if nxt.isdigit() and nxt.isascii() and not prev.isalnum():
-            scan.emit(pos, pos + 1, "âm", "negative")
-        elif c == "−":
-            scan.emit(pos, pos + 1, " ", "symbol")
-        return pos + 1
-    if c == "—":
-        return pos + 1
+    if c in "-–—−":
+        return _dash(scan, pos)
     if c == "/":
         if src[pos - 1:pos] == "." and nxt == ".":
             scan.emit(pos, pos + 2, "", "doc_end")  # "./." closes an administrative document
@@ -71,15 +65,32 @@ def handle_symbol(scan: Scan, pos: int) -> int:
     if unicodedata.category(c)[0] == "M":  # a mark with no letter to sit on
         scan.emit(pos, pos + 1, "", "markup")
         return pos + 1
-    scan.flag(pos, pos + 1, "symbol", c)
+    scan.emit(pos, pos + 1, "", "symbol")  # ¤, 📍: nothing to say, never passed to the voice
+    scan.flag(pos, pos + 1, "symbol", "")
+    return pos + 1
+
+
+def _dash(scan: Scan, pos: int) -> int:
+    """A minus sign before a number not glued to a word (–2°C → âm hai); else a pause (the final
+    tidy sets it apart from the words it touches). Ranges are read before."""
+    src, c = scan.src, scan.src[pos]
+    prev, nxt = src[pos - 1:pos], src[pos + 1:pos + 2]
+    if c != "—" and nxt.isdigit() and nxt.isascii() and not prev.isalnum():
+        scan.emit(pos, pos + 1, "âm", "negative")
+    elif c == "−":
+        scan.emit(pos, pos + 1, " ", "symbol")
     return pos + 1
 
 
 def _definition(scan: Scan, pos: int) -> int | None:
-    """Drop "(CCHC)" right after "cải cách hành chính": the announcer has just said it."""
+    """Drop "(CCHC)" right after "cải cách hành chính", "(BĐ)" after "báo động": the announcer has
+    just said it."""
     m = _DEFINED.match(scan.src, pos)
-    entry = scan.lexicon.lookup(m.group(1)) if m else None
-    if entry is None or not scan.just_said(pos, entry.reading):
+    if m is None:
+        return None
+    entry = scan.lexicon.lookup(m.group(1))
+    readings = ((entry.reading,) if entry else ()) + readings_by_context(m.group(1))
+    if not any(scan.just_said(pos, reading) for reading in readings):
         return None
     scan.emit(pos, m.end(), "", "definition")
     return m.end()

@@ -54,6 +54,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "dB": ("đề xi ben", "unit"),
     "mmHg": ("mi li mét thủy ngân", "unit"),
     "kW": ("ki lô oát", "unit"),
+    "CV": ("mã lực", "unit"),
     "MW": ("mê ga oát", "unit"),
     "kV": ("ki lô vôn", "unit"),
     "W": ("oát", "unit"),

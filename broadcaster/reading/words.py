@@ -7,11 +7,18 @@ TP.HCM). The whole token is looked up first, then its parts one by one.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from broadcaster.reading import numbers as N
+from broadcaster.reading.apart import read_apart
+from broadcaster.reading.neighbours import context_reading, storm_name
 from broadcaster.reading.orthography import COMBINING, CONSONANT_LETTERS, LETTER_NAMES, is_syllable, spell
+from broadcaster.reading.prefixes import SIGNATURES, read_initial, read_prefix
 from broadcaster.reading.scan import UPPER, Scan, context_before, cue
 from broadcaster.reading.units import UNITS, per_word_reading
+
+if TYPE_CHECKING:
+    from broadcaster.reading.lexicon import Lexicon
 
 _ROMAN_TOKEN = re.compile(r"(?P<r>[IVXLC]+)(?:/(?P<y>[0-9]{4}))?")
 _ROMAN_WORDS = (
@@ -29,15 +36,13 @@ _HEADING_AFTER = re.compile(r"[ \t]*(?:[.):/]|[-–][ \t])")  # II. / II) / II: 
 _INLINE_HEADING_BEFORE = re.compile(r"[.;:!?][ \t]+\Z")
 _INLINE_HEADING_AFTER = re.compile(rf"\.[ \t]+[{UPPER}]")
 _PARTS = re.compile(rf"(?P<l>[^\W\d_](?:[^\W\d_]|[{COMBINING}])*)|(?P<d>[0-9]+)|(?P<c>[&/.\-])")
-# Nouns after "/" that make it "per" (lượt/ngày, người/tháng) rather than "or" (nam/nữ).
-# Signature blocks: "KT. CHỦ TỊCH" is ký thay (KT alone is kinh tế), "TM. ỦY BAN…" thay mặt.
-_SIGNATURE = {"KT": "ký thay", "TM": "thay mặt", "TL": "thừa lệnh", "TUQ": "thừa ủy quyền", "Q": "quyền"}
-_SIGNATURE_AFTER = re.compile(r"\.[ \t]*(?:CHỦ|PHÓ|GIÁM|TRƯỞNG|BỘ|ỦY|UBND|BAN|HỘI|CHÁNH|THỦ|BÍ|TỔNG|Chủ|Phó|Giám|Trưởng)")
 _DOMAIN = re.compile(r"\A(?:vn|com|net|org|gov|edu|info)\Z", re.IGNORECASE)
 _LETTERS = re.compile(rf"(?:[^\W\d_]|[{COMBINING}])+")
 # Road numbers: ĐT.376 (alone, ĐT is điện thoại), ĐH.52, ĐX.07, TL.392, HL.12.
 _ROADS = {"ĐT": "đường tỉnh", "ĐH": "đường huyện", "ĐX": "đường xã", "TL": "tỉnh lộ", "HL": "hương lộ",
           "QL": "quốc lộ"}
+_OR_WORDS = frozenset({"và", "hoặc", "hay"})
+# Nouns after "/" that make it "per" (lượt/ngày, người/tháng) rather than "or" (nam/nữ).
 _PER_NOUNS = frozenset(
     "ngày tháng năm tuần giờ phút người hộ khẩu lượt suất con cây ha sào mẫu km kg lít tấn tạ lần "
     "xã thôn học sinh".split()
@@ -88,7 +93,6 @@ def _classify_word(word: str) -> tuple[str, str, str | None]:
     return word, "", "foreign_word"
 
 
-_ALARM_LEVEL = re.compile(r"[ \t.]*(?:I{1,3}|[1-3])(?![^\W_])")
 _TIMES_BEFORE = re.compile(r"[0-9][^\n.;:!?]{0,10}[ \t]\Z")
 _TIMES_AFTER = re.compile(r"[ \t]+[0-9]")
 _CAPS_BEFORE = re.compile(rf"(?:^|[^\w])([{UPPER}]{{2,}})[ \t]+\Z")
@@ -123,23 +127,15 @@ def _roman_range(scan: Scan, start: int, chunk: str) -> bool:
     return True
 
 
-def _lexicon_reading(scan: Scan, token: str) -> tuple[str, str] | None:
-    hit = scan.lexicon.lookup(token)
-    if hit is None:
-        return None
-    if hit.source == "station":
-        return scan.station_readings.get(hit.key, hit.reading), hit.rule
-    return hit.reading, hit.rule
-
-
 def _without_repeated_head(scan: Scan, start: int, reading: str) -> str:
     """"dịch ASF" → "dịch tả lợn châu Phi", "Ủy ban UBND" → "ủy ban nhân dân": the text has just
     said the first words of the expansion, so they are not said twice."""
     words = reading.split()
-    if not context_before(scan.src, start).endswith(" "):
+    if len(words) < 2 or not context_before(scan.src, start).endswith(" "):
         return reading
+    said = scan.said_before(start)
     for k in range(len(words) - 1, 0, -1):
-        if scan.just_said(start, " ".join(words[:k])):
+        if said.endswith(" ".join(words[:k]).lower()):
             return " ".join(words[k:])
     return reading
 
@@ -155,30 +151,40 @@ def _word(scan: Scan, start: int, end: int, word: str) -> None:
 def context_free(word: str) -> bool:
     """Tell whether a word's reading never depends on the text around it (no Roman, no signature,
     no all-caps syllable: see `_heading_word`)."""
-    return (word not in _SIGNATURE and not (word[0] in "IVXLC" and _ROMAN_TOKEN.fullmatch(word))
+    return (word not in SIGNATURES and not (word[0] in "IVXLC" and _ROMAN_TOKEN.fullmatch(word))
             and not (word.isupper() and is_syllable(word.lower())))  # AI: acronym or heading word
 
 
 def handle_word(scan: Scan, start: int, end: int) -> int:
     """Read the letter-led token src[start:end]; return where it ends."""
     chunk = scan.src[start:end]
-    if chunk in _SIGNATURE and _SIGNATURE_AFTER.match(scan.src, end):
-        scan.emit(start, end, _SIGNATURE[chunk], "lexicon")
-        return end
+    if "." not in chunk or scan.lexicon.lookup(chunk) is None:  # TP.HCM is one name
+        name_start = read_prefix(scan, start, end)  # TP. Vinh, P.Lê Lợi, PGS. TS. …
+        if name_start is not None:
+            return name_start
+    stop_end = read_initial(scan, start, end)  # Phạm Văn T., SN 1985
+    if stop_end is not None:
+        return stop_end
     if chunk in ("x", "X") and _TIMES_BEFORE.search(context_before(scan.src, start)) \
             and _TIMES_AFTER.match(scan.src, end):
         scan.emit(start, end, "nhân", "dimensions")  # 3m x 2m, 15.500 đ/kg x 200 kg
         return end
-    if chunk == "BĐ" and _ALARM_LEVEL.match(scan.src, end):
-        scan.emit(start, end, "báo động", "lexicon")  # "vượt BĐ III": a flood alarm level
+    by_context = context_reading(scan, start, end, chunk)
+    if by_context is not None:
+        scan.emit(start, end, by_context, "lexicon")  # SN 1975, Đài TT, vượt BĐ III
         return end
-    found = _lexicon_reading(scan, chunk)
+    apart_end = read_apart(scan, start, end, chunk)
+    if apart_end is not None:
+        return apart_end
+    found = scan.lexicon_reading(chunk)
     if found is not None and _heading_word(scan, start, end, chunk):
         found = None  # "AI CŨNG CÓ THỂ THAM GIA": an all-caps heading's word, not the acronym
     if found is not None:
         scan.emit(start, end, _without_repeated_head(scan, start, found[0]), found[1])
         return end
     if chunk[0] in "IVXLC" and (_roman(scan, start, end, chunk) or _roman_range(scan, start, chunk)):
+        return end
+    if storm_name(scan, start, end, chunk):
         return end
     if chunk.isalpha() or _LETTERS.fullmatch(chunk):
         _word(scan, start, end, chunk)
@@ -190,7 +196,7 @@ def handle_word(scan: Scan, start: int, end: int) -> int:
 def _split_token(scan: Scan, start: int, chunk: str) -> None:
     """Read a joined token part by part: KH-UBND, PCTT&TKCN, H5N1, đồng/người, xã.Tiếp."""
     parts = _merge_units([(start + m.start(), start + m.end(), m.group(), m.lastgroup)
-                          for m in _PARTS.finditer(chunk)])
+                          for m in _PARTS.finditer(chunk)], scan.lexicon)
     # First pass: what each letter or digit part says ("" rule = kept as written).
     said: list[tuple[str, str, str | None]] = []
     for i, (_, _, text, kind) in enumerate(parts):
@@ -199,10 +205,12 @@ def _split_token(scan: Scan, start: int, chunk: str) -> None:
             said.append((N.read_number(text.replace(".", ""), scan.words), rule, None))
         elif kind == "l" and (road := _road(parts, i)) is not None:
             said.append((_without_repeated_head(scan, parts[i][0], road), "lexicon", None))
+        elif kind == "l" and (by_context := context_reading(scan, parts[i][0], parts[i][1], text)):
+            said.append((by_context, "lexicon", None))  # BĐ2-BĐ3: alarm levels
         elif kind == "l" and _glued_to_digits(parts, i) and (spelled := spell(text)) is not None:
             said.append((spelled, "spelled", None))  # BC15, TBR225: a variety or model name
         elif kind == "l":
-            found = _lexicon_reading(scan, text)
+            found = scan.lexicon_reading(text)
             per = per_word_reading(text) if i and parts[i - 1][2] == "/" else None
             if found is not None:
                 said.append((found[0], found[1], None))
@@ -222,12 +230,15 @@ def _split_token(scan: Scan, start: int, chunk: str) -> None:
             scan.flag(s, e, problem, reading.lower())
 
 
-def _merge_units(parts: list) -> list:
-    """Join "m" "2" back into the unit m2 after a slash (người/km2, con/m2), and "1" "." "000"
-    into the number 1.000 (bác sĩ/1.000 dân)."""
+def _merge_units(parts: list, lexicon: Lexicon) -> list:
+    """Join "m" "2" back into the unit m2 after a slash (người/km2, con/m2), "T" "2" into the
+    lexicon key T2 (T2-T6), and "1" "." "000" into the number 1.000 (bác sĩ/1.000 dân)."""
     merged: list = []
     for part in parts:
-        if (part[3] == "d" and len(merged) >= 2 and merged[-1][3] == "l" and merged[-2][2] == "/"
+        if part[3] == "d" and merged and merged[-1][3] == "l" and merged[-1][2] + part[2] in lexicon:
+            left = merged.pop()
+            part = (left[0], part[1], left[2] + part[2], "l")
+        elif (part[3] == "d" and len(merged) >= 2 and merged[-1][3] == "l" and merged[-2][2] == "/"
                 and merged[-1][2] + part[2] in UNITS):
             left = merged.pop()
             part = (left[0], part[1], left[2] + part[2], "l")
@@ -258,12 +269,15 @@ def _road(parts: list, i: int) -> str | None:
     return None
 
 
-# "40 học sinh/lớp", "1 bác sĩ/1.000 dân": a number a few words back makes "/" a rate (trên).
+# "40 học sinh/lớp", "1 bác sĩ/1.000 dân": a number a few words back makes "/" a rate (trên), as
+# does "tỷ lệ" right before (tỷ lệ chết/mắc).
 _NUMBER_BEFORE = re.compile(r"[0-9](?:[ \t]+[^\W\d_]+){0,3}[ \t]*\Z")
+_RATE_BEFORE = cue("tỷ lệ|tỉ lệ|tỷ số|tỉ số")
 
 
 def _counted_before(scan: Scan, start: int) -> bool:
-    return _NUMBER_BEFORE.search(context_before(scan.src, start)) is not None
+    before = context_before(scan.src, start)
+    return _NUMBER_BEFORE.search(before) is not None or _RATE_BEFORE.search(before) is not None
 
 
 def _joiner(parts: list, said: list, i: int, counted: bool = False) -> tuple[str, str]:
@@ -281,9 +295,26 @@ def _joiner(parts: list, said: list, i: int, counted: bool = False) -> tuple[str
             or (counted and (left[3] == "l" or right[3] == "d"))
         ):
             return "trên", "unit"
+        if plain_left and plain_right and right[2].islower() and not {left[2].lower(), right[2]} & _OR_WORDS:
+            return " hoặc ", "slash"  # nam/nữ: one or the other (not "và/hoặc")
         return " ", "slash"
     if text == "." and _DOMAIN.search(parts[-1][2]) and parts[-1][3] == "l":
         return "chấm", "joiner"  # hungyen.gov.vn: hưng yên chấm gốp chấm vê en
-    if plain_left and plain_right:
-        return "", ""  # xã.Tiếp, kinh tế-xã hội: kept; the final tidy spaces the full stop
+    if text == "-" and _same_series(parts, i):
+        return "đến", "range"  # BĐ2-BĐ3, T2-T6
+    if text == "." and plain_left and plain_right:
+        return "", ""  # xã.Tiếp: a full stop typed without its space; the final tidy spaces it
     return " ", "joiner"
+
+
+_SERIES = re.compile(r"([^\W\d_]+)[0-9]+")
+
+
+def _same_series(parts: list, i: int) -> bool:
+    """Whether parts around a dash are the same letters with two numbers (BĐ2-BĐ3, T2-T6)."""
+    if 2 <= i and i + 2 < len(parts) and parts[i - 1][3] == "d" and parts[i + 2][3] == "d":
+        return parts[i - 2][3] == "l" and parts[i - 2][2] == parts[i + 1][2]
+    if 1 <= i < len(parts) - 1:
+        left, right = _SERIES.fullmatch(parts[i - 1][2]), _SERIES.fullmatch(parts[i + 1][2])
+        return left is not None and right is not None and left.group(1) == right.group(1)
+    return False

@@ -19,7 +19,7 @@ from typing import Any, Callable, Mapping
 
 from broadcaster.audio.errors import AudioError
 from broadcaster.audio.ffmpeg import Measurement, probe
-from broadcaster.audio.files import publish, temp_beside
+from broadcaster.audio.files import publish, sha256_file, temp_beside
 from broadcaster.tts.records import Clip, SkipReason
 
 log = logging.getLogger(__name__)
@@ -37,14 +37,6 @@ def clip_key(text: str, engine: str, voice: str, options: Mapping[str, Any],
                           "render": dict(render)},
                          sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class ClipCache:

@@ -20,6 +20,7 @@ from broadcaster.db.models import (AsRun, Bulletin, DayPlan, PlanItem, PlanStatu
 from broadcaster.db.playout_models import PlayRequest
 from broadcaster.playout.daemon import Daemon
 from broadcaster.playout.programme import ffmpeg_exe
+from broadcaster.audio.files import sha256_file
 from broadcaster.home import Home
 
 
@@ -98,6 +99,7 @@ class Plant:
             path.write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\xff\x00garbage" * 500)
         elif not missing:
             make_tone(path, seconds)
+        digest = sha256_file(path) if path.is_file() and not corrupt else None
         item_ms = int((seconds - 1.0) * 1000 / max(items, 1))
         with self.ctx.session() as session:
             station = self.ctx.station(session)
@@ -106,6 +108,7 @@ class Plant:
             plan = DayPlan(station_id=station.id, air_date=air_date, slot_id=slot.id, version=version,
                            status=status, content_hash=f"hash-{name}-{version}",
                            programme_path=relative, programme_duration_ms=int(seconds * 1000),
+                           programme_sha256=digest,
                            decided_at=datetime.now(timezone.utc) if status is PlanStatus.APPROVED else None)
             for index in range(items):
                 bulletin_id = self.bulletin(f"Bản tin {name} {index + 1}")

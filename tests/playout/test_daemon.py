@@ -77,6 +77,7 @@ def test_a_job_whose_plan_is_no_longer_airable_is_removed_and_the_slot_missed(pl
 
 
 def test_late_start_inside_grace_plays_from_the_beginning_and_past_grace_is_missed(plant, daemon_factory):
+    plant.configure("[playout]\nclock_settle_seconds = 0")  # the clock is right: no settling
     air_date, starts = plant.slot("tre", -3, grace=60)
     plant.plan("tre", air_date, seconds=3)
     past_date, _ = plant.slot("qua", -20, grace=5)

@@ -73,3 +73,15 @@ def test_log_lines_keep_the_status_words_and_show_local_times():
     assert "chưa được duyệt" in line and "\n" not in line
     csv = render([row], ZoneInfo("Asia/Ho_Chi_Minh"), "csv").splitlines()
     assert len(csv) == 2 and ",MISSED," in csv[1] and ",06:00:00," in csv[1]
+
+
+def test_a_slot_that_passed_just_before_the_start_waits_for_the_clock_to_settle():
+    started = START + timedelta(minutes=11)
+    held = (started - timedelta(minutes=5), started)
+    assert decide([case()], started, hold_missed=held) == ({}, [])
+    gone_long_ago = (started + timedelta(minutes=20) - timedelta(minutes=5),
+                     started + timedelta(minutes=20))
+    _, missed = decide([case()], started + timedelta(minutes=20), hold_missed=gone_long_ago)
+    assert [m.reason for m in missed] == [TOO_LATE.format(grace=600)]
+    _, missed = decide([case()], started)  # settled: logged at once
+    assert len(missed) == 1

@@ -65,11 +65,13 @@ def test_unknown_acronym_is_spelled_and_reported_with_its_position():
     assert not result.fully_read
 
 
-def test_stray_symbol_is_reported_and_kept_not_dropped():
-    result = explain("Giá ¤ cao")
-    assert result.text == "giá ¤ cao"
-    [item] = result.unreadable
-    assert (item.start, item.token, item.kind, item.reading) == (4, "¤", "symbol", "¤")
+def test_stray_symbol_is_reported_and_left_out_of_the_spoken_text():
+    result = explain("Giá ¤ cao 📍")
+    assert result.text == "giá cao"
+    assert [(u.start, u.token, u.kind, u.reading) for u in result.unreadable] == [
+        (4, "¤", "symbol", ""), (10, "📍", "symbol", "")]
+    assert [(r.original, r.reading, r.rule) for r in result.replacements] == [("¤", "", "symbol"),
+                                                                             ("📍", "", "symbol")]
 
 
 def test_foreign_word_is_kept_and_reported():
@@ -102,7 +104,7 @@ def test_spans_refer_to_the_cleaned_source_for_decomposed_input():
 def test_explanation_is_plain_data_for_the_web_page():
     data = explain("Gọi 113 ¤").as_dict()
     json.dumps(data, ensure_ascii=False)
-    assert data["text"] == "gọi một một ba ¤"
+    assert data["text"] == "gọi một một ba"
     assert data["replacements"][0]["rule"] == "emergency"
     assert data["replacements"][0]["label"] == "số khẩn cấp, đường dây nóng"
     assert data["unreadable"][0]["label"].startswith("ký hiệu")

@@ -52,3 +52,42 @@ def test_every_grouped_number_is_read_in_words(n):
     out = normalize(f"Có {grouped} người.")
     assert not re.search(r"[0-9]", out)
     assert out.startswith("có ") and out.endswith(" người.")
+
+
+# Punctuation a voice pauses on; anything else in the spoken text would be a stray mark.
+SENTENCE_PUNCTUATION = frozenset(".,;:!?…()[]{}\"'“”‘’«»-–—")
+DASH_ON_A_WORD = re.compile(r"[^\W_][-–—]|[-–—][^\W_]")
+
+
+@SETTINGS
+@given(anything, st.sampled_from(["north", "south"]))
+def test_spoken_text_keeps_only_sentence_punctuation_and_dashes_stand_apart(text, dialect):
+    spoken = normalize(text, dialect=dialect)
+    for c in spoken:
+        assert c.isalnum() or c.isspace() or unicodedata.category(c)[0] == "M" or c in SENTENCE_PUNCTUATION, (
+            c, spoken)
+    assert not DASH_ON_A_WORD.search(spoken), spoken  # a dash is a pause, never a hyphen
+
+
+ABBREVIATIONS = [("TP", "thành phố"), ("Tp", "thành phố"), ("TX", "thị xã"), ("TT", "thị trấn"),
+                 ("P", "phường"), ("Q", "quận"), ("H", "huyện"), ("X", "xã"), ("PGS", "phó giáo sư"),
+                 ("TS", "tiến sĩ"), ("ThS", "thạc sĩ"), ("BS", "bác sĩ"), ("CT", "chủ tịch"), ("Đ/c", "đồng chí")]
+NAMES = ["Vinh", "Hưng Yên", "Lê Lợi", "Phố Lu", "Ngũ Hành Sơn", "Nguyễn Văn An", "Trần Thị Mai", "Đà Nẵng"]
+BEFORE = ["", "Trụ sở tại ", "trú ở ", "Đoàn công tác của ", "- ", "Ngày 2/9, ", "(", "UBND "]
+AFTER = ["", ".", ", SN 1975", " và Q.1", " (SN 1980)", " phát biểu.", "; ", ")"]
+
+
+@SETTINGS
+@given(st.sampled_from(ABBREVIATIONS), st.sampled_from(NAMES), st.sampled_from([".", ". ", ".  "]),
+       st.sampled_from(BEFORE), st.sampled_from(AFTER))
+def test_an_abbreviation_full_stop_never_reaches_the_spoken_text(abbreviation, name, stop, before, after):
+    key, reading = abbreviation
+    spoken = normalize(f"{before}{key}{stop}{name}{after}")
+    assert f"{reading} {name.lower()}" in spoken, spoken
+
+
+@SETTINGS
+@given(st.sampled_from(["H", "T", "A", "Đ", "V"]), st.sampled_from([", SN 1985", " (SN 1990)", " cho biết", ";"]))
+def test_a_name_initial_loses_its_stop_inside_a_sentence(initial, after):
+    spoken = normalize(f"Đối tượng Phạm Văn {initial}.{after} đã ra đầu thú.")
+    assert "." not in spoken[:-1], spoken

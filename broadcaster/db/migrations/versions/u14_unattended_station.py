@@ -5,7 +5,7 @@ as_run.notes is added with a plain ALTER TABLE (no table copy), so SQLite keeps 
 triggers; existing rows get an empty list.
 
 Revision ID: u14_unattended_station
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-04 19:40:00
 """
 from alembic import op
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import broadcaster.db.types
 
 revision = 'u14_unattended_station'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
