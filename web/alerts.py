@@ -76,7 +76,7 @@ def remove(target_id: int):
     target = db.get_or_404(AlertTarget, target_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    label = delivery.describe(target.url) if target.url else ""
+    label = delivery.label(target.url)
     session = db.session()
     audit.record(session, target.station_id, db_user(), "alert_target.remove", "alert_target",
                  target.id, before={"target": label})

@@ -64,15 +64,16 @@ def targets(session: Session, station_id: int, settings) -> list[Target]:
     found: dict[str, Target] = {}
     for url in settings["alerts.targets"]:
         key = target_key(url)
-        found.setdefault(key, Target(url, key, _label(url), FROM_FILE))
+        found.setdefault(key, Target(url, key, label(url), FROM_FILE))
     for row in session.scalars(select(AlertTarget).where(AlertTarget.station_id == station_id)
                                .order_by(AlertTarget.id)):
         key = target_key(row.url)
-        found.setdefault(key, Target(row.url, key, _label(row.url), FROM_PAGE, row.id))
+        found.setdefault(key, Target(row.url, key, label(row.url), FROM_PAGE, row.id))
     return list(found.values())
 
 
-def _label(url: str) -> str:
+def label(url: str) -> str:
+    """How a target is shown: masked, or said to be invalid."""
     try:
         return describe(url)
     except AlertError:

@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from broadcaster.alerts.delivery import AlertError, describe
 from broadcaster.alerts.watcher import Watcher

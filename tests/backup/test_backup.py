@@ -1,6 +1,5 @@
 """Backups: one archive, proven by restoring it; rotation; restore into a fresh home; refusals."""
 
-import os
 import stat
 import zipfile
 from datetime import datetime, timezone
@@ -9,11 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from broadcaster.backup import to_delete
-from broadcaster.db.models import AsRun, AuditEvent, Bulletin, DayPlan, PlanStatus, User
+from broadcaster.db.models import (AsRun, AsRunStatus, AuditEvent, Bulletin, DayPlan, PlanStatus,
+                                   Role, Trigger, User)
 from broadcaster.db.watch_models import BackupRecord
 from broadcaster.home import Home
 from broadcaster.playout.lock import StationLock
 from broadcaster.station.context import StationContext
+from broadcaster.station.users import add_user
 from tests.playout.conftest import Plant
 
 ON_POSTGRES = True
@@ -30,7 +31,8 @@ def test_rotation_keeps_the_newest_of_this_station_only():
 
 def _fill(plant: Plant) -> dict:
     """A station with users, bulletins, an approved plan, audit events and as-run rows."""
-    invoke_user(plant)
+    with plant.ctx.session() as session:
+        add_user(session, plant.ctx.station(session), "hung", "nguoi-duyet-123", [Role.APPROVER])
     day, _ = plant.slot("thu", in_seconds=3600)
     plan_id = plant.plan("thu", day, seconds=3)
     (plant.home / "recordings").mkdir(exist_ok=True)
@@ -39,28 +41,12 @@ def _fill(plant: Plant) -> dict:
         station = plant.ctx.station(session)
         session.add(AuditEvent(station_id=station.id, actor="hung", action="plan.approve",
                                object_type="day_plan", object_id=plan_id))
-        session.add(AsRun(station_id=station.id, kind="slot", trigger=_schedule(), status=_played(),
+        session.add(AsRun(station_id=station.id, kind="slot", trigger=Trigger.SCHEDULE,
+                          status=AsRunStatus.PLAYED,
                           air_date=day, slot_name="sang", title="Buổi sáng",
                           started_at=datetime.now(timezone.utc), ended_at=datetime.now(timezone.utc),
                           played_ms=3000))
     return counts(plant.ctx)
-
-
-def invoke_user(plant):
-    from broadcaster.db.models import Role
-    from broadcaster.station.users import add_user
-    with plant.ctx.session() as session:
-        add_user(session, plant.ctx.station(session), "hung", "nguoi-duyet-123", [Role.APPROVER])
-
-
-def _schedule():
-    from broadcaster.db.models import Trigger
-    return Trigger.SCHEDULE
-
-
-def _played():
-    from broadcaster.db.models import AsRunStatus
-    return AsRunStatus.PLAYED
 
 
 def counts(ctx) -> dict:

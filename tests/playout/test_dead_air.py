@@ -1,7 +1,6 @@
 """Dead air on the audio sent to the outputs is noted on the open as-run row, and where it began."""
 
 import subprocess
-from datetime import date
 
 from broadcaster.playout.programme import ffmpeg_exe
 
@@ -20,7 +19,7 @@ def silent_middle(path, tone: float, silence: float) -> None:
 def test_a_long_silence_mid_programme_is_noted_while_the_row_is_open(plant, daemon_factory):
     plant.configure("[alerts]\ndead_air_seconds = 4")
     day, start = plant.slot("lang", in_seconds=6, length=60)
-    plan_id = plant.plan("lang", day, seconds=12, missing=True)
+    plant.plan("lang", day, seconds=12, missing=True)
     silent_middle(plant.home / f"programmes/{day}/lang-v1.mp3", tone=2, silence=8)
     daemon_factory()
 
