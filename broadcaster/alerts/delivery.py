@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY_SECONDS = 30
-LONGEST_RETRY_SECONDS = 1800   # 30 s, 1, 2, 4, 8, 16, 30, 30 min: about 1.5 hours in all
+LONGEST_RETRY_SECONDS = 1800   # retries after 30 s, 1, 2, 4, 8, 16, 30 min: about an hour in all
 FROM_FILE, FROM_PAGE = "file", "page"
 
 
