@@ -39,6 +39,11 @@ class Home:
         return self.root / "secret_key"
 
     @property
+    def health_token(self) -> Path:
+        """The API token of the full `GET /suc-khoe` answer, made by `broadcaster init`."""
+        return self.root / "health_token"
+
+    @property
     def playout_lock(self) -> Path:
         """Held by the one playout daemon of this home."""
         return self.root / "playout.lock"
@@ -75,6 +80,11 @@ class Home:
     def journal(self) -> Path:
         """The playout daemon's local journal of airings (see playout.journal)."""
         return self.root / "playout" / "journal"
+
+    @property
+    def backups(self) -> Path:
+        """The default backup folder (setting backup.folder)."""
+        return self.root / "backups"
 
     @property
     def uploads(self) -> Path:

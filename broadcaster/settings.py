@@ -100,6 +100,53 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("icecast.mount", "/radio.mp3", "Icecast mount point the IP loudspeakers listen to."),
     Setting("icecast.user", "source", "Icecast source user name."),
     Setting("icecast.password", "", "Icecast source password (source-password in icecast.xml)."),
+    Setting("alerts.targets", [], "Where alerts go: notification URLs of the apprise library, "
+            "e.g. mailtos://user:password@smtp.example.com?to=staff@example.com, "
+            "tgram://BOT_TOKEN/CHAT_ID, json://host:port/path. Admins add more on the web page.",
+            "list"),
+    Setting("alerts.check_seconds", 5, "How often the watcher (broadcaster watch) looks for "
+            "faults, in seconds.", "int", minimum=1),
+    Setting("alerts.repeat_minutes", 60, "A fault that lasts is told again every this many "
+            "minutes until it ends (then a recovery notice is sent).", "int", minimum=1),
+    Setting("alerts.daemon_down_seconds", 30, "Seconds without a heartbeat from the playout "
+            "daemon before staff are told it is down.", "int", minimum=11),
+    Setting("alerts.unapproved_minutes", 60, "Staff are told when a slot that has a plan is still "
+            "not approved this many minutes before it airs.", "int", minimum=1),
+    Setting("alerts.dead_air_seconds", 10.0, "Silence on the outputs longer than this, during an "
+            "airing, is dead air (well above audio.gap_seconds, the programme's own gaps).",
+            "float", minimum=2),
+    Setting("alerts.silence_dbfs", -50.0, "Audio whose peak stays below this level (dBFS) counts "
+            "as silence for dead-air detection.", "float"),
+    Setting("alerts.disk_min_free_mb", 2048, "Staff are told when the disk of the station home "
+            "has less free space than this, in megabytes.", "int", minimum=1),
+    Setting("alerts.offair_input", "", "Off-air monitor: a sound input that hears what the "
+            "loudspeakers play (pulse:SOURCE or alsa:DEVICE), checked for dead air during "
+            "airings. Empty: no off-air monitor.", "str"),
+    Setting("backup.folder", "", "Folder for the daily backups (a USB disk or a network share). "
+            "Empty: the backups folder in the station home.", "str"),
+    Setting("backup.keep", 14, "How many backups to keep in the folder; older ones are deleted.",
+            "int", minimum=1),
+    Setting("backup.at", "02:30", "Local time (HH:MM) of the daily automatic backup."),
+    Setting("power.adapter", "none", "How the amplifier or transmitter is switched: none, "
+            "command, http, serial or gpio.", "choice", ("none", "command", "http", "serial", "gpio")),
+    Setting("power.warmup_seconds", 30, "The amplifier is switched on this many seconds before "
+            "each slot.", "int", minimum=0),
+    Setting("power.hold_seconds", 120, "The amplifier is switched off this many seconds after "
+            "the last airing ends (never while something airs or is about to).", "int", minimum=0),
+    Setting("power.on_command", "", "command adapter: the command that switches on."),
+    Setting("power.off_command", "", "command adapter: the command that switches off."),
+    Setting("power.on_url", "", "http adapter: the URL that switches on, e.g. "
+            "http://192.168.1.50/cm?cmnd=Power%20On (Tasmota) or "
+            "http://192.168.1.50/relay/0?turn=on (Shelly)."),
+    Setting("power.off_url", "", "http adapter: the URL that switches off."),
+    Setting("power.serial_port", "", "serial adapter: the relay board's port, e.g. /dev/ttyUSB0."),
+    Setting("power.serial_baud", 9600, "serial adapter: baud rate.", "int", minimum=50),
+    Setting("power.serial_on", "A0 01 01 A2", "serial adapter: bytes (hex) that close the relay "
+            "(LC-Technology boards: A0 01 01 A2)."),
+    Setting("power.serial_off", "A0 01 00 A1", "serial adapter: bytes (hex) that open the relay."),
+    Setting("power.gpio_chip", "/dev/gpiochip0", "gpio adapter: the GPIO chip (gpiod)."),
+    Setting("power.gpio_line", 17, "gpio adapter: the line (pin) driving the relay.", "int",
+            minimum=0),
     Setting("report.signer_name", "", "Name of the person who signs the DOCX report (e.g. Nguyễn "
             "Văn A). Empty leaves the place blank to sign and write by hand."),
     Setting("report.signer_title", "CHỦ TỊCH", "Title under 'TM. ỦY BAN NHÂN DÂN' in the DOCX "

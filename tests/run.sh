@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(espeak-ng ffmpeg icecast2 chromium postgresql)
+packages=(espeak-ng ffmpeg icecast2 chromium postgresql pulseaudio pulseaudio-utils)
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 missing=()

@@ -10,12 +10,12 @@ from flask_wtf.csrf import CSRFProtect
 
 from broadcaster.audio.config import upload_limits
 from broadcaster.station.context import StationContext
-from web import (admin, auth, bulletins, db, errors, labels, lexicon, log, media, playlist,
-                 playout, reports, schedule, today, uploads)
+from web import (admin, alerts, auth, bulletins, db, errors, health, labels, lexicon, log, media,
+                 playlist, playout, reports, schedule, today, uploads)
 
 csrf = CSRFProtect()
 BLUEPRINTS = (auth, today, bulletins, uploads, lexicon, playlist, playout, log, media, reports,
-              admin, schedule)
+              admin, schedule, alerts, health)
 
 
 def create_app(ctx: StationContext, config: Mapping[str, Any] | None = None) -> Flask:

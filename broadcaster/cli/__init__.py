@@ -50,9 +50,11 @@ def cli(ctx: click.Context, home: str | None) -> None:
 
 
 def _register() -> None:
-    from broadcaster.cli import audio, planning, playout, prepare, reading, reports, server, station
+    from broadcaster.cli import (audio, backup, planning, playout, prepare, reading, reports,
+                                 server, station, watch)
 
-    for module in (station, reading, planning, prepare, server, audio, playout, reports):
+    for module in (station, reading, planning, prepare, server, audio, playout, reports, watch,
+                   backup):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import select
 
+from broadcaster import audit
 from broadcaster.station.context import StationContext
 from broadcaster.cli.planning import DateParam, resolve_day
 from broadcaster.db.models import Bulletin, DayPlan
 from broadcaster.errors import BroadcasterError, ConfigError
-from broadcaster.planning.day import plan_day
+from broadcaster.planning.day import PREPARE_FAILED, plan_day
 from broadcaster.planning.programme import rerender
 from broadcaster.render import missing_clips, missing_programmes
 from broadcaster.retention import prune as prune_files
@@ -25,11 +26,11 @@ log = logging.getLogger(__name__)
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
-def prepare_time(value: str) -> tuple[int, int]:
-    """Parse the `planning.prepare_at` setting."""
+def prepare_time(value: str, key: str = "planning.prepare_at") -> tuple[int, int]:
+    """Parse a local time setting (HH:MM): `planning.prepare_at`, `backup.at`."""
     found = _HHMM.match(value.strip())
     if not found:
-        raise ConfigError(f"Lỗi cấu hình: 'planning.prepare_at' phải có dạng HH:MM "
+        raise ConfigError(f"Lỗi cấu hình: '{key}' phải có dạng HH:MM "
                           f"(ví dụ \"20:00\"), nhận được {value!r}.")
     return int(found[1]), int(found[2])
 
@@ -121,21 +122,26 @@ def prepare(station_ctx: StationContext, day, every_day: bool) -> None:
     with station_ctx.session() as session:
         zone = ZoneInfo(station_ctx.station(session).timezone)
 
-    def guarded(what: str, step) -> None:
+    def guarded(what: str, step, failed=None) -> None:
         """One step of the daily job: a failure is said and logged, the next step still runs."""
         try:
             click.echo(step())
         except BroadcasterError as exc:
             log.error("%s failed: %s", what, exc)
             click.echo(f"Lỗi khi {what}: {exc}", err=True)
-        except Exception:  # the job boundary: tomorrow's run must still happen
+            if failed:
+                failed(str(exc))
+        except Exception as exc:  # the job boundary: tomorrow's run must still happen
             log.exception("%s failed", what)
             click.echo(f"Lỗi hệ thống khi {what}; sẽ thử lại lần sau.", err=True)
+            if failed:
+                failed(f"lỗi hệ thống ({type(exc).__name__}: {exc})")
 
     def job(day: str = "tomorrow") -> None:
         # Pruning first and on its own: a full disk that makes rendering fail is freed all the same.
         guarded("xóa âm thanh quá hạn lưu trữ", lambda: prune_expired(station_ctx).summary())
-        guarded(f"chuẩn bị kế hoạch ({day})", lambda: prepare_day(station_ctx, day))
+        guarded(f"chuẩn bị kế hoạch ({day})", lambda: prepare_day(station_ctx, day),
+                lambda reason: prepare_failed(station_ctx, day, reason))
 
     def first_run() -> None:
         if not has_plans(station_ctx, datetime.now(zone).date()):
@@ -151,6 +157,17 @@ def prepare(station_ctx: StationContext, day, every_day: bool) -> None:
                       next_run_time=datetime.now(zone) + timedelta(seconds=1))
     click.echo(f"Tự động chuẩn bị ngày hôm sau lúc {hour:02d}:{minute:02d} mỗi ngày.")
     scheduler.start()
+
+
+def prepare_failed(station_ctx: StationContext, day: str, reason: str) -> None:
+    """Audit a failed automatic preparation: the watcher tells staff (alerts.facts)."""
+    try:
+        with station_ctx.session() as session:
+            station = station_ctx.station(session)
+            audit.record(session, station.id, "tự động", PREPARE_FAILED, "station", station.id,
+                         after={"day": day}, comment=reason[:500])
+    except Exception:  # the database itself may be why it failed: the log line is all we have
+        log.exception("recording the failed preparation failed")
 
 
 def prune_expired(station_ctx: StationContext, dry_run: bool = False):

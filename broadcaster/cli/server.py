@@ -52,7 +52,8 @@ def serve(station_ctx: StationContext, host: str | None, port: int | None) -> No
 @click.command()
 @pass_station
 def run(station_ctx: StationContext) -> None:
-    """Chạy cả đài: trang web và các tiến trình nền, tự khởi động lại khi có sự cố."""
+    """Chạy cả đài: trang web, tiến trình phát, chuẩn bị hằng ngày và bộ theo dõi (cảnh báo,
+    sao lưu); tự khởi động lại tiến trình nào dừng."""
     settings = station_ctx.settings
     with station_ctx.session() as session:
         station_ctx.station(session)
@@ -66,7 +67,8 @@ def run(station_ctx: StationContext) -> None:
         playout_lock.release()
         base = [sys.executable, "-m", "broadcaster", "--home", str(settings.home)]
         children = [Child("web", base + ["serve"]), Child("playout", base + ["playout"]),
-                    Child("prepare", base + ["prepare", "--every-day"])]
+                    Child("prepare", base + ["prepare", "--every-day"]),
+                    Child("watch", base + ["watch"])]
         click.echo("Đang chạy đài. Nhấn Ctrl+C để dừng.")
         supervise(children, click.echo)
         click.echo("Đã dừng đài.")

@@ -51,10 +51,10 @@ def _prepare_home(home: Home) -> None:
     config = home.config
     if not config.exists():
         config.write_text(_settings_template(), encoding="utf-8")
-    secret = home.secret_key
-    if not secret.exists():
-        secret.write_text(secrets.token_hex(32), encoding="ascii")
-        secret.chmod(0o600)
+    for secret in (home.secret_key, home.health_token):
+        if not secret.exists():
+            secret.write_text(secrets.token_hex(32), encoding="ascii")
+            secret.chmod(0o600)
 
 
 def _print_import(report: ImportReport) -> None:

@@ -3,4 +3,4 @@
 Importing the package registers every table with the shared metadata (db.base.Base).
 """
 
-from broadcaster.db import models, playout_models  # noqa: F401
+from broadcaster.db import models, playout_models, watch_models  # noqa: F401

@@ -9,7 +9,7 @@ import enum
 from datetime import date, datetime, time
 from typing import Any, Optional
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from broadcaster.db.base import Base
@@ -277,6 +277,9 @@ class AsRun(Base):
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     # The airing's key in the playout daemon's local journal (slot rows): recovery finds it by this.
     journal_key: Mapped[Optional[str]] = mapped_column(String(64), index=True)
+    # What the unattended station noticed during the airing (slot rows, written while open):
+    # dead air spans and the amplifier's switching, e.g. {"kind": "dead_air", "at_ms": 5000, ...}.
+    notes: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
 class AuditEvent(Base):

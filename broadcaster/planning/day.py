@@ -21,6 +21,8 @@ from broadcaster.planning.versions import newest_versions
 from broadcaster.schedule import expand_day
 
 log = logging.getLogger(__name__)
+RENDER_FAILED = "Không tạo được âm thanh cho"  # how a plan warning of a failed render begins
+PREPARE_FAILED = "planning.prepare_failed"     # the audit action of a failed automatic preparation
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def _candidates(session: Session, station: Station, day: date, bulletins: list[B
         try:
             clip = renderer.bulletin_clip(bulletin)
         except BroadcasterError as exc:
-            problems.append(f"Không tạo được âm thanh cho '{bulletin.title}': {exc}")
+            problems.append(f"{RENDER_FAILED} '{bulletin.title}': {exc}")
             continue
         clips[bulletin.id] = clip
         candidates.append(Candidate(

@@ -42,10 +42,12 @@ from broadcaster.playout.errors import PlayoutError
 from broadcaster.playout.journal import Journal
 from broadcaster.playout.manual import ManualEnv, RequestedPlays
 from broadcaster.playout.missed import log_missed
+from broadcaster.playout.monitor import monitor_factory
 from broadcaster.playout.outputs import (OUTPUT_NAMES, Output, check_device, device_backend,
                                          make_outputs, remove_empty_airchecks)
 from broadcaster.playout.cues import Cue
 from broadcaster.playout.playback import Env, Playback
+from broadcaster.playout.power import power_control
 from broadcaster.playout.programme import cleanup_cache
 from broadcaster.playout.resume import Resume, ResumeEnv, ResumePolicy
 from broadcaster.playout.slots import SlotAirings, SlotEnv
@@ -129,6 +131,7 @@ class Daemon:
         self.resume: ResumePolicy | None = None      # made at start, once the station is known
         self.requested: RequestedPlays | None = None
         self.slots: SlotAirings | None = None
+        self.power = None  # the amplifier's control (power.py), made at start
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -146,6 +149,7 @@ class Daemon:
         with self.ctx.session() as session:
             station = self.ctx.station(session)
             self.station_id, self.zone = station.id, station.timezone
+            self.power = power_control(self.settings, self.writer, station.id, self.clock.now)
             other = heartbeat.other_daemon_running(session, station.id, now, self.instance)
             if other is not None:
                 raise PlayoutError(OTHER_DAEMON.format(
@@ -219,6 +223,8 @@ class Daemon:
         if self._manual_thread is not None:
             self._manual_thread.join()
             self._manual_thread = None
+        if self.power is not None:
+            self.power.stop()
         self.writer.stop(STOP_WRITE_SECONDS)
         self.lock.release()
         log.info("playout daemon stopped")
@@ -292,6 +298,7 @@ class Daemon:
     def poll(self) -> None:
         """Every second: take play requests, notice plan changes, write the heartbeat."""
         now = self.clock.now()
+        emergency = False
         step = self._steps.step()
         if step:
             self._trusted = (self.clock.monotonic(), now)
@@ -300,11 +307,16 @@ class Daemon:
                         self.settings["playout.clock_settle_seconds"])
         try:
             for taken in self.requested.take(now):
+                emergency = emergency or taken.emergency
                 self.scheduler.add_job(self.requested.air, id=f"request:{taken.request_id}",
                                        executor="emergency" if taken.emergency else "prepare",
                                        args=[taken.request_id])
         except SQLAlchemyError as exc:
             self._db_trouble("taking play requests", exc)
+        if self.power is not None:  # before anything that waits for the database
+            self.power.tick(emergency or self.air.current is not None or self.air.queued > 0,
+                            [at for _, _, at in self._hard_starts],
+                            "phát khẩn cấp" if emergency else "buổi phát")
         changed = False
         try:
             with self.ctx.session() as session:
@@ -355,6 +367,7 @@ class Daemon:
                 "output_names": self.output_names, "notes": self.notes,
                 "database": self.database_problem,
                 "queued": self.air.queued, "unwritten": self.writer.backlog(),
+                "power": self.power.snapshot() if self.power is not None else None,
                 "next": None if upcoming is None else {
                     "slot": upcoming.args[2], "air_date": upcoming.args[1].isoformat(),
                     "job_id": upcoming.id,
@@ -364,7 +377,9 @@ class Daemon:
     # --- airing -------------------------------------------------------------------------------
     def env(self) -> Env:
         return Env(self.ctx.session, self.station_id, self.cache_dir, self.clock, self._make_outputs,
-                   self.writer, self.journal, self.next_start)
+                   self.writer, self.journal, self.next_start, monitor_factory(
+                       self.settings, self.writer,
+                       lambda: self.power.snapshot() if self.power is not None else None))
 
     def next_start(self, cue: Cue) -> datetime | None:
         """The hard start an airing must end before: the next slot to air after it begins."""

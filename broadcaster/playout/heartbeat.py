@@ -36,6 +36,8 @@ class Heartbeat:
     next_slot: dict[str, Any] | None = None      # slot, air_date, starts_at (ISO, UTC)
     notes: list[str] = field(default_factory=list)  # e.g. "no sound card", in Vietnamese
     instance: str = ""                           # random id of the daemon run
+    power: dict[str, Any] | None = None          # the amplifier (playout.power): state, error
+    relays: list[dict[str, Any]] = field(default_factory=list)  # channel, state ok|down, since, error
 
 
 def write_heartbeat(session: Session, station_id: int, started_at: datetime, now: datetime,
@@ -61,7 +63,8 @@ def read_heartbeat(session: Session, station_id: int, now: datetime | None = Non
                      alive=now - row.seen_at < timedelta(seconds=ALIVE_SECONDS),
                      playing=state.get("playing"), outputs=dict(state.get("outputs", {})),
                      next_slot=state.get("next"), notes=list(state.get("notes", [])),
-                     instance=state.get("instance", ""))
+                     instance=state.get("instance", ""), power=state.get("power"),
+                     relays=list(state.get("relays", [])))
 
 
 def other_daemon_running(session: Session, station_id: int, now: datetime,

@@ -26,6 +26,7 @@ from broadcaster.playout.cues import Cue
 from broadcaster.playout.dbwrite import Pending, Writer
 from broadcaster.playout.errors import PlayoutError
 from broadcaster.playout.journal import Journal
+from broadcaster.playout.monitor import AiringMonitor
 from broadcaster.playout.outputs import Output
 from broadcaster.playout.programme import Prepared, prepare
 from broadcaster.playout.pump import CUT, DONE, FADE_MS, LEAD_MS, STOPPED, Pump
@@ -71,6 +72,7 @@ class Env:
     writer: Writer
     journal: Journal
     next_start: Callable[[Cue], datetime | None]  # the next slot's instant: a hard start for the cue
+    monitor: Callable[["Playback"], AiringMonitor] | None = None  # dead air, power (monitor.py)
 
 
 class Playback:
@@ -94,6 +96,7 @@ class Playback:
         self._done_items: set[int] = set()
         self._started_wall: datetime | None = None
         self._journal_key: str | None = None      # this airing in the local journal (see journal)
+        self.monitor: AiringMonitor | None = None
 
     # --- control from other threads ---------------------------------------------------------
     def interrupt(self, reason: str) -> None:
@@ -151,7 +154,9 @@ class Playback:
         try:
             for output in self.outputs:
                 output.open()
-            pump = Pump(self.prepared, self.outputs, self.cue.start_ms)
+            self.monitor = self.env.monitor(self) if self.env.monitor else None
+            pump = Pump(self.prepared, self.outputs, self.cue.start_ms,
+                        self.monitor.feed if self.monitor else None)
             started = self._air(pump)
         except Exception as exc:  # a fault of ours: cut, and say so in the row
             log.exception("airing %s %s failed", self.cue.trigger.value,
@@ -373,6 +378,8 @@ class Playback:
                                 outputs=ok, error=error)
             return self.row_id
 
+        if self.monitor is not None:
+            self.monitor.close()  # its last note is queued before the row's closing
         if self._journal_key is not None:
             self.env.journal.finish(self._journal_key, status, item_status, error, played,
                                     ended_at, ok)

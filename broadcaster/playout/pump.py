@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from array import array
-from typing import BinaryIO, Sequence
+from typing import BinaryIO, Callable, Sequence
 
 from broadcaster.playout.outputs import Output
 from broadcaster.playout.programme import BYTES_PER_MS, Prepared, ms_to_bytes
@@ -44,8 +44,10 @@ def faded(chunk: bytes, start_gain: float, end_gain: float) -> bytes:
 class Pump:
     """Play one prepared programme from `start_ms` to its end (or until stopped) on the outputs."""
 
-    def __init__(self, prepared: Prepared, outputs: Sequence[Output], start_ms: int = 0):
+    def __init__(self, prepared: Prepared, outputs: Sequence[Output], start_ms: int = 0,
+                 tap: Callable[[bytes], None] | None = None):
         self.outputs = list(outputs)
+        self.tap = tap  # sees every chunk handed to the outputs (dead-air detection, monitor.py)
         self.start_ms = min(start_ms, prepared.duration_ms)
         self.total_ms = prepared.duration_ms - self.start_ms
         self.result: str | None = None
@@ -68,6 +70,8 @@ class Pump:
         for chunk in self._ahead:
             for output in self.outputs:
                 output.feed(chunk)
+            if self.tap is not None:
+                self.tap(chunk)
         self._sent = sum(len(c) for c in self._ahead)
         self._thread.start()
         return self.started_monotonic
@@ -135,6 +139,8 @@ class Pump:
                     break
                 for output in self.outputs:
                     output.feed(chunk)
+                if self.tap is not None:
+                    self.tap(chunk)
                 self._sent += len(chunk)
                 if all(o.error is not None for o in self.outputs):
                     result = DEAD

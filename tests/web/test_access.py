@@ -57,6 +57,9 @@ MATRIX = {
     ("GET", "admin.edit"): ADMIN, ("POST", "admin.edit"): ADMIN,
     ("POST", "admin.reset_password"): ADMIN,
     ("GET", "schedule.index"): ADMIN, ("POST", "schedule.save"): ADMIN,
+    ("GET", "alerts.index"): ADMIN, ("POST", "alerts.add"): ADMIN,
+    ("POST", "alerts.remove"): ADMIN, ("POST", "alerts.test"): ADMIN,
+    ("GET", "health.index"): PUBLIC,
 }
 VALUES = {"move": "len", "filename": "style.css"}
 
@@ -115,7 +118,8 @@ def test_the_role_matrix_holds_for_every_route(matrix_app, station_ctx):
             response = client.open(url, method=method, data={})
             status = response.status_code
             where = f"{who} {method} {url} -> {status}"
-            assert status < 500, where
+            # /suc-khoe answers 503 while the station is down (no playout daemon here): by design
+            assert status < 500 or (rule.endpoint == "health.index" and status == 503), where
             if allowed == PUBLIC:
                 assert status != 403, where
             elif who == "anonymous":
